@@ -1,0 +1,108 @@
+"""What each command does once parsed: call a service, then render. Imported lazily."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from psoas.cli import render
+from psoas.services import care, library
+from psoas.services import history as history_service
+from psoas.services.storage import open_store
+from psoas.settings import load_settings
+
+
+def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
+    """``psoas assess``."""
+    person = care.check_person_label(person)
+    intake = care.read_intake(file)
+    assessment = care.assessment_of(intake)
+    if json_output:
+        _print_json(assessment.to_document())
+    else:
+        render.assessment(assessment)
+    if save:
+        database = open_store(load_settings())
+        try:
+            saved = care.save_assessment(
+                database, person=person, intake=intake, source=str(file), assessment=assessment
+            )
+        finally:
+            database.close()
+        if not json_output:
+            render.saved(saved, database.address)
+
+
+def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
+    """``psoas plan``."""
+    person = care.check_person_label(person)
+    intake = care.read_intake(file)
+    assessment, program = care.plan_of(intake)
+    if json_output:
+        _print_json(program.to_document())
+    else:
+        render.plan(program)
+    if save:
+        database = open_store(load_settings())
+        try:
+            saved = care.save_plan(
+                database,
+                person=person,
+                intake=intake,
+                source=str(file),
+                assessment=assessment,
+                plan=program,
+            )
+        finally:
+            database.close()
+        if not json_output:
+            render.saved(saved, database.address)
+
+
+def schema(name: str) -> None:
+    """``psoas schema``."""
+    from psoas.core.schemas import ContractName, json_schema
+
+    _print_json(json_schema(ContractName(name)))
+
+
+def history(*, person: str | None, json_output: bool) -> None:
+    """``psoas history``."""
+    database = open_store(load_settings())
+    try:
+        entries = history_service.history(database, person=person)
+    finally:
+        database.close()
+    if json_output:
+        _print_json([entry.model_dump(mode="json") for entry in entries])
+    else:
+        render.history(entries, database.address)
+
+
+def library_list(*, section: str | None, json_output: bool) -> None:
+    """``psoas library list``."""
+    found = library.entries(section)
+    if json_output:
+        _print_json(
+            [
+                {"id": e.id, "section": e.section.value, "kind": e.kind, "name": e.name}
+                for e in found
+            ]
+        )
+    else:
+        render.library_list(found)
+
+
+def library_show(entry_id: str, *, json_output: bool) -> None:
+    """``psoas library show``."""
+    found = library.entry(entry_id)
+    if json_output:
+        _print_json({"section": found.section.value, **found.entry.model_dump(mode="json")})
+    else:
+        render.library_entry(found)
+
+
+def _print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,216 @@
+"""Rich renderings of assessments, plans, history and the knowledge base for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from psoas.content import load_knowledge_base
+from psoas.content.models import Cause, Dose, Muscle, Neighbour, SafetyRule, Technique, Tool
+from psoas.content.vocabulary import CareAction, SafetyLevel
+from psoas.core.assessment import Assessment
+from psoas.core.factors import Factor
+from psoas.core.planning import Plan, PlanItem, PlanItemKind
+from psoas.core.records import HistoryEntry, SavedOutcome
+from psoas.core.safety import SafetyResult
+from psoas.services.library import LibraryEntry
+
+console = Console(highlight=False)
+
+LEVEL_STYLE = {
+    SafetyLevel.CLEAR: ("green", "CLEAR: nothing in your answers rules out psoas self-care."),
+    SafetyLevel.CAUTION: ("yellow", "CAUTION: self-care is fine with the changes below."),
+    SafetyLevel.REFER: ("dark_orange", "SEE A CLINICIAN before any psoas work."),
+    SafetyLevel.URGENT: ("bold red", "STOP: seek medical care now."),
+}
+
+ACTION_WORDS = {
+    CareAction.SEEK_CARE_NOW: "seek care now",
+    CareAction.SEE_CLINICIAN: "see a clinician",
+    CareAction.MODIFY: "modify",
+}
+
+
+def safety_banner(safety: SafetyResult) -> Panel:
+    """A coloured panel: the level, what is allowed, and each reason with what to do."""
+    colour, headline = LEVEL_STYLE[safety.level]
+    lines: list[Text | Table] = [Text(headline, style=f"bold {colour}")]
+    allowed = Text()
+    allowed.append("Self-release: ")
+    allowed.append(*_yes_no(safety.self_release_allowed))
+    allowed.append("   Stretching and exercise: ")
+    allowed.append(*_yes_no(safety.stretching_allowed))
+    lines.append(allowed)
+    if safety.reasons:
+        reasons = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        reasons.add_column(style="bold", no_wrap=True)
+        reasons.add_column(ratio=1)
+        for reason in safety.reasons:
+            action = ACTION_WORDS[reason.action]
+            reasons.add_row(f"[{LEVEL_STYLE[reason.level][0]}]{action}[/]", escape(reason.message))
+        lines.append(reasons)
+    return Panel(Group(*lines), title="Safety", border_style=colour, expand=True)
+
+
+def factor_table(factors: list[Factor]) -> Table:
+    """The cause profile, strongest first, with each explanation."""
+    table = Table(title="What most likely tightens your psoas", expand=True)
+    table.add_column("Cause", no_wrap=True)
+    table.add_column("Score", justify="right")
+    table.add_column("Because", ratio=1)
+    for factor in factors:
+        table.add_row(factor.id.value.replace("_", " "), f"{factor.score:.2f}", factor.explanation)
+    if not factors:
+        table.add_row("-", "-", "No cause stands out in your answers.")
+    return table
+
+
+def assessment(result: Assessment) -> None:
+    """Print an assessment."""
+    console.print(safety_banner(result.safety))
+    if result.safety.level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION):
+        console.print(factor_table(result.factors))
+    console.print(Text("psoas educates and guides; it does not diagnose.", style="dim"))
+
+
+def plan(program: Plan) -> None:
+    """Print a plan: the banner, the causes, then the items with their reasons."""
+    console.print(safety_banner(program.safety))
+    if program.safety.level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION):
+        console.print(factor_table(program.factors))
+    table = Table(title="Your plan", expand=True, show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("What", ratio=3)
+    table.add_column("How much", ratio=2)
+    table.add_column("How often", ratio=2)
+    table.add_column("Why", ratio=2)
+    for number, item in enumerate(program.items, start=1):
+        table.add_row(
+            str(number),
+            f"[bold]{escape(item.title)}[/]\n[dim]{item.kind.value} · {item.technique}[/]",
+            Dose.model_validate(item.dose).describe(),
+            escape(item.frequency),
+            escape(_why(item)) + _options(item),
+        )
+    console.print(table)
+    console.print(
+        Text("See any item in full with: psoas library show ID    (ID as shown under each item)")
+    )
+    console.print(Text("psoas educates and guides; it does not diagnose.", style="dim"))
+
+
+def saved(outcome: SavedOutcome, address: str) -> None:
+    """A quiet line saying what was kept, and where."""
+    parts = [f"intake {outcome.intake_id}" + ("" if outcome.intake_is_new else " (unchanged)")]
+    parts.append(f"assessment {outcome.assessment_id}")
+    if outcome.plan_version is not None:
+        parts.append(
+            f"plan version {outcome.plan_version}" + ("" if outcome.plan_is_new else " (unchanged)")
+        )
+    console.print(
+        Text(f"Saved for {outcome.person!r}: {', '.join(parts)} in {address}", style="dim")
+    )
+
+
+def history(entries: list[HistoryEntry], address: str) -> None:
+    """The stored records as a table."""
+    if not entries:
+        console.print(f"Nothing stored yet in {address}. Try: psoas plan examples/desk-worker.yaml")
+        return
+    table = Table(title=f"Stored in {address}", expand=True)
+    for column in ("When (UTC)", "Person", "Record", "ID", "Details"):
+        table.add_column(column)
+    for entry in entries:
+        when = entry.created_at.strftime("%Y-%m-%d %H:%M")
+        table.add_row(when, escape(entry.person), entry.kind.value, str(entry.id), entry.summary)
+    console.print(table)
+
+
+def library_list(found: Iterable[LibraryEntry]) -> None:
+    """Knowledge-base entries as a table."""
+    table = Table(title="psoas knowledge base", expand=True)
+    for column in ("ID", "Section", "Kind", "Name"):
+        table.add_column(column)
+    for entry in found:
+        table.add_row(entry.id, entry.section.value, entry.kind, entry.name)
+    console.print(table)
+
+
+def library_entry(found: LibraryEntry) -> None:
+    """One knowledge-base entry in full."""
+    body: list[Text | Table] = []
+    model = found.entry
+    if isinstance(model, Technique):
+        body += _technique(model)
+    elif isinstance(model, Cause):
+        body += [_para(model.mechanism), _bullets("Signs", model.signs)]
+        body.append(_bullets("Addressed by", model.addressed_by))
+    elif isinstance(model, Muscle):
+        body += [_field("Origin", model.origin), _field("Insertion", model.insertion)]
+        body += [_bullets("Actions", model.actions), _bullets("Notes", model.notes)]
+    elif isinstance(model, Neighbour):
+        body += [_field("Where", model.relation), _field("Why it matters", model.why_it_matters)]
+    elif isinstance(model, Tool):
+        body += [_para(model.description), _field("Technique", model.technique)]
+    elif isinstance(model, SafetyRule):
+        body += [_field("Question", model.question), _field("Level", model.level.value)]
+        body += [_field("What to do", ACTION_WORDS[model.action]), _para(model.message)]
+    title = f"{found.name}  [dim]({found.section.value} · {found.kind} · {found.id})[/]"
+    console.print(Panel(Group(*body), title=title, title_align="left", expand=True))
+
+
+def _technique(technique: Technique) -> list[Text | Table]:
+    parts: list[Text | Table] = [_para(technique.summary)]
+    parts.append(_field("Dose", technique.dose.describe()))
+    parts.append(_field("How often", technique.frequency))
+    parts.append(_bullets("Steps", technique.steps, numbered=True))
+    parts += [_bullets("Cues", technique.cues), _bullets("What you may feel", technique.sensations)]
+    parts.append(_bullets("Cautions", technique.cautions, style="yellow"))
+    if technique.excluded_by:
+        parts.append(_bullets("Not offered when", [str(c) for c in technique.excluded_by]))
+    return parts
+
+
+def _yes_no(allowed: bool) -> tuple[str, str]:
+    return ("allowed", "green") if allowed else ("not now", "bold red")
+
+
+def _why(item: PlanItem) -> str:
+    """Short names for the reasons; the cause table above already explains each one."""
+    names = {cause.id.value: cause.name for cause in load_knowledge_base().causes}
+    labels = [names.get(why, why.replace("_", " ")) for why in item.why]
+    extra = [reason for reason in item.reasons[len(item.why) :]]
+    if item.kind in (PlanItemKind.PROFESSIONAL_REFERRAL,):
+        return "\n".join(item.reasons)
+    return "\n".join([", ".join(labels), *extra])
+
+
+def _options(item: PlanItem) -> str:
+    if not item.tool_options:
+        return ""
+    return "\nOptions: " + ", ".join(tool.value for tool in item.tool_options)
+
+
+def _para(text: str) -> Text:
+    return Text(text + "\n")
+
+
+def _field(label: str, value: str) -> Text:
+    text = Text()
+    text.append(f"{label}: ", style="bold")
+    text.append(value)
+    return text
+
+
+def _bullets(label: str, items: Iterable[str], *, numbered: bool = False, style: str = "") -> Text:
+    text = Text()
+    text.append(f"\n{label}\n", style="bold")
+    for number, item in enumerate(items, start=1):
+        marker = f"{number}." if numbered else "•"
+        text.append(f"  {marker} {item}\n", style=style)
+    return text

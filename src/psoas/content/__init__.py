@@ -1,0 +1,81 @@
+"""The knowledge base: anatomy, causes, techniques, tools and safety rules as YAML data.
+
+The files beside this module are written in psoas's own words and checked
+against :mod:`psoas.content.models` when loaded. :func:`load_knowledge_base`
+reads them once per process; every later call returns the same object.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+from pydantic import ValidationError
+
+from psoas.content.models import KnowledgeBase, Technique
+from psoas.content.vocabulary import (
+    CareAction,
+    ConditionId,
+    DerivedConditionId,
+    FactorId,
+    RedFlagId,
+    SafetyLevel,
+    TechniqueKind,
+    ToolId,
+)
+from psoas.documents import parse_text
+from psoas.errors import ContentError, UnknownId
+
+__all__ = [
+    "CareAction",
+    "ConditionId",
+    "DerivedConditionId",
+    "FactorId",
+    "KnowledgeBase",
+    "RedFlagId",
+    "SafetyLevel",
+    "Technique",
+    "TechniqueKind",
+    "ToolId",
+    "find_technique",
+    "load_knowledge_base",
+]
+
+_SECTIONS = ("anatomy", "causes", "tools", "safety_rules")
+
+
+@functools.cache
+def load_knowledge_base() -> KnowledgeBase:
+    """Read and validate every knowledge-base file shipped with psoas."""
+    root = resources.files(__name__)
+    data: dict[str, Any] = {}
+    for section in _SECTIONS:
+        data[section] = _read(root.joinpath(f"{section}.yaml"), section)
+    techniques: list[Any] = []
+    for entry in sorted(root.joinpath("techniques").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            techniques.extend(_read(entry, "techniques") or [])
+    data["techniques"] = techniques
+    try:
+        return KnowledgeBase.model_validate(data)
+    except ValidationError as error:
+        raise ContentError(f"the knowledge base is invalid:\n{error}") from error
+
+
+def find_technique(knowledge: KnowledgeBase, technique_id: str) -> Technique:
+    """Return the technique with this id, or raise :class:`UnknownId` with suggestions."""
+    for technique in knowledge.techniques:
+        if technique.id == technique_id:
+            return technique
+    import difflib
+
+    ids = [technique.id for technique in knowledge.techniques]
+    raise UnknownId("technique", technique_id, difflib.get_close_matches(technique_id, ids, n=2))
+
+
+def _read(resource: Any, key: str) -> Any:
+    document = parse_text(resource.read_text(encoding="utf-8"), source=resource.name, fmt="yaml")
+    if not isinstance(document, dict) or key not in document:
+        raise ContentError(f"{resource.name}: expected a top-level '{key}' key")
+    return document[key]

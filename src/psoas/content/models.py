@@ -1,0 +1,228 @@
+"""Pydantic models that every knowledge-base YAML file is checked against at load.
+
+The knowledge base is data, but it is tested like code: a misspelt key, a
+missing dose or an unknown id fails loudly when the file is read, not when a
+person is shown a half-empty page.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from psoas.content.vocabulary import (
+    CareAction,
+    DerivedConditionId,
+    FactorId,
+    RedFlagId,
+    SafetyLevel,
+    TechniqueKind,
+    ToolId,
+)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Muscle(_Entry):
+    """A muscle of the iliopsoas group or one that works closely with it."""
+
+    id: Id
+    name: Text
+    origin: Text
+    insertion: Text
+    actions: list[Text] = Field(min_length=1)
+    notes: list[Text] = []
+
+
+class Neighbour(_Entry):
+    """A structure next to the psoas that matters for safety or for symptoms."""
+
+    id: Id
+    name: Text
+    relation: Text
+    """Where it lies relative to the psoas."""
+    why_it_matters: Text
+
+
+class Anatomy(_Entry):
+    """The anatomy section of the knowledge base."""
+
+    summary: Text
+    muscles: list[Muscle] = Field(min_length=3)
+    neighbours: list[Neighbour] = Field(min_length=4)
+
+
+class Cause(_Entry):
+    """One of the six causes that tighten the psoas."""
+
+    id: FactorId
+    name: Text
+    mechanism: Text
+    signs: list[Text] = Field(min_length=1)
+    addressed_by: list[Id] = Field(min_length=1)
+    """Technique ids that work on this cause; checked to exist at load."""
+
+
+class Dose(_Entry):
+    """How much of a technique: at least one of the amounts must be given."""
+
+    sets: int | None = Field(default=None, ge=1, le=10)
+    reps: int | None = Field(default=None, ge=1, le=50)
+    hold_seconds: int | None = Field(default=None, ge=1, le=600)
+    duration_minutes: int | None = Field(default=None, ge=1, le=120)
+    breath_in_seconds: int | None = Field(default=None, ge=2, le=10)
+    breath_out_seconds: int | None = Field(default=None, ge=2, le=12)
+    per_side: bool = False
+
+    def describe(self) -> str:
+        """The dose in a few words, e.g. ``2 sets × 30 s hold, each side``."""
+        parts = []
+        amount = []
+        if self.sets:
+            amount.append(f"{self.sets} sets" if self.sets > 1 else "1 set")
+        if self.reps:
+            amount.append(f"{self.reps} reps")
+        if self.hold_seconds:
+            amount.append(f"{self.hold_seconds} s hold")
+        if amount:
+            parts.append(" × ".join(amount))
+        if self.duration_minutes:
+            parts.append(f"{self.duration_minutes} min")
+        if self.breath_in_seconds and self.breath_out_seconds:
+            parts.append(f"breathe {self.breath_in_seconds} s in, {self.breath_out_seconds} s out")
+        if self.per_side:
+            parts.append("each side")
+        return ", ".join(parts)
+
+    @model_validator(mode="after")
+    def _has_an_amount(self) -> Dose:
+        amounts = (self.sets, self.reps, self.hold_seconds, self.duration_minutes)
+        if all(amount is None for amount in amounts):
+            raise ValueError("a dose needs sets, reps, hold_seconds or duration_minutes")
+        return self
+
+
+class Technique(_Entry):
+    """A thing a person or practitioner does, with everything needed to do it safely."""
+
+    id: Id
+    name: Text
+    kind: TechniqueKind
+    summary: Text
+    tool: ToolId | None = None
+    steps: list[Text] = Field(min_length=1)
+    dose: Dose
+    frequency: Text
+    cues: list[Text] = Field(min_length=1)
+    sensations: list[Text] = Field(min_length=1)
+    """What a person can expect to feel when it goes as it should."""
+    cautions: list[Text] = Field(min_length=1)
+    excluded_by: list[RedFlagId | DerivedConditionId] = []
+    """Red flags and conditions that rule this technique out."""
+
+    @model_validator(mode="after")
+    def _tool_matches_kind(self) -> Technique:
+        if (self.kind is TechniqueKind.SELF_RELEASE) != (self.tool is not None):
+            raise ValueError("a self_release technique names its tool, and no other kind does")
+        _no_duplicates(f"{self.id} excluded_by", [str(c) for c in self.excluded_by])
+        return self
+
+
+class Tool(_Entry):
+    """A self-release tool and the technique that uses it."""
+
+    id: ToolId
+    name: Text
+    description: Text
+    technique: Id
+
+
+class SafetyRule(_Entry):
+    """What one red flag or derived condition means, in words a lay person understands."""
+
+    id: RedFlagId | DerivedConditionId
+    question: Text
+    """How the intake asks it, plainly."""
+    level: SafetyLevel
+    action: CareAction
+    message: Text
+    blocks_self_release: bool
+    """Whether, when present, sustained abdominal pressure is ruled out."""
+
+    @model_validator(mode="after")
+    def _level_is_a_finding(self) -> SafetyRule:
+        if self.level is SafetyLevel.CLEAR:
+            raise ValueError("a safety rule raises the level above 'clear'")
+        return self
+
+
+class KnowledgeBase(_Entry):
+    """Everything psoas knows, loaded and cross-checked as one object."""
+
+    anatomy: Anatomy
+    causes: list[Cause]
+    techniques: list[Technique]
+    tools: list[Tool]
+    safety_rules: list[SafetyRule]
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> KnowledgeBase:
+        technique_ids = [technique.id for technique in self.techniques]
+        _no_duplicates("technique", technique_ids)
+        anatomy = self.anatomy
+        anatomy_ids = [m.id for m in anatomy.muscles] + [n.id for n in anatomy.neighbours]
+        _no_duplicates("anatomy", anatomy_ids)
+        known = set(technique_ids)
+        for cause in self.causes:
+            _all_known(f"cause {cause.id}", cause.addressed_by, known)
+        by_id = {technique.id: technique for technique in self.techniques}
+        for tool in self.tools:
+            _all_known(f"tool {tool.id}", [tool.technique], known)
+            if by_id[tool.technique].tool != tool.id:
+                raise ValueError(f"tool {tool.id}: {tool.technique} is not a release with it")
+        self._releases_exclude_what_blocks_them()
+        _exactly("cause", [c.id for c in self.causes], list(FactorId))
+        _exactly("tool", [t.id for t in self.tools], list(ToolId))
+        _exactly(
+            "safety rule",
+            [r.id for r in self.safety_rules],
+            [*RedFlagId, *DerivedConditionId],
+        )
+        return self
+
+    def _releases_exclude_what_blocks_them(self) -> None:
+        """Sustained-pressure techniques list every condition that blocks self-release."""
+        blocking = {rule.id for rule in self.safety_rules if rule.blocks_self_release}
+        pressure = (TechniqueKind.SELF_RELEASE, TechniqueKind.MANUAL_RELEASE)
+        for technique in self.techniques:
+            if technique.kind in pressure:
+                missing = sorted(str(c) for c in blocking - set(technique.excluded_by))
+                if missing:
+                    raise ValueError(f"{technique.id} must be excluded by: {', '.join(missing)}")
+
+
+def _no_duplicates(what: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for entry_id in ids:
+        if entry_id in seen:
+            raise ValueError(f"{what} id {entry_id!r} is defined twice")
+        seen.add(entry_id)
+
+
+def _all_known(owner: str, ids: list[str], known: set[str]) -> None:
+    missing = sorted(set(ids) - known)
+    if missing:
+        raise ValueError(f"{owner} refers to unknown technique ids: {', '.join(missing)}")
+
+
+def _exactly(what: str, ids: list[str], expected: list[str]) -> None:
+    _no_duplicates(what, [str(i) for i in ids])
+    missing = sorted(set(expected) - set(ids))
+    if missing:
+        raise ValueError(f"no {what} for: {', '.join(missing)}")

@@ -1,0 +1,250 @@
+"""The plan contract (``psoas.plan/1``): a personal program whose every item says why.
+
+How a plan is built, in order:
+
+1. ``urgent``: the only item is the instruction to seek care now.
+2. ``refer``: a referral to a clinician plus gentle education, nothing physical.
+3. ``clear`` / ``caution``: for each active cause, the techniques the knowledge
+   base says address it, ranked by the summed scores of the causes behind
+   each; self-release with a tool the person owns (or the options, when they
+   own none) only where the screen allows it, with preparation and
+   after-care around it.
+
+Whatever the route, every technique that a present condition excludes is
+dropped last, so no rule above can slip one past the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from psoas.content.models import KnowledgeBase, Technique
+from psoas.content.vocabulary import FactorId, SafetyLevel, TechniqueKind, ToolId
+from psoas.core.assessment import Assessment
+from psoas.core.factors import Factor
+from psoas.core.intake import Intake
+from psoas.core.safety import SafetyResult
+
+PLAN_SCHEMA: Literal["psoas.plan/1"] = "psoas.plan/1"
+
+GENERAL_CARE = "general_care"
+"""The ``why`` of items offered when no single cause stands out."""
+
+
+class PlanItemKind(StrEnum):
+    """The kinds of item a plan may hold (the contract's list)."""
+
+    PREPARATION = "preparation"
+    SELF_RELEASE = "self_release"
+    STRETCH = "stretch"
+    STRENGTHEN = "strengthen"
+    ACTIVITY = "activity"
+    MOVEMENT_BREAK = "movement_break"
+    BREATHING = "breathing"
+    PROFESSIONAL_REFERRAL = "professional_referral"
+    EDUCATION = "education"
+
+
+ITEM_ORDER = [
+    PlanItemKind.PROFESSIONAL_REFERRAL,
+    PlanItemKind.PREPARATION,
+    PlanItemKind.BREATHING,
+    PlanItemKind.SELF_RELEASE,
+    PlanItemKind.STRETCH,
+    PlanItemKind.STRENGTHEN,
+    PlanItemKind.ACTIVITY,
+    PlanItemKind.MOVEMENT_BREAK,
+    PlanItemKind.EDUCATION,
+]
+
+MOST_PER_KIND = {PlanItemKind.STRETCH: 3, PlanItemKind.STRENGTHEN: 3, PlanItemKind.ACTIVITY: 1}
+"""Enough to work on every cause without a program too long to keep up."""
+
+TOOL_PREFERENCE = [ToolId.PSO_RITE, ToolId.QL_CLAW, ToolId.MASSAGE_BALL, ToolId.FOAM_ROLLER]
+"""Most specific to the psoas first: shaped tools, then a ball, then a broad roller."""
+
+_HANDLED_SEPARATELY = {
+    TechniqueKind.SELF_RELEASE,
+    TechniqueKind.MANUAL_RELEASE,
+    TechniqueKind.PREPARATION,
+    TechniqueKind.PROFESSIONAL_REFERRAL,
+}
+
+
+class PlanItem(BaseModel):
+    """One thing to do, how much, how often, and why."""
+
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
+
+    kind: PlanItemKind
+    technique: str
+    """A technique id from the knowledge base."""
+    title: str
+    dose: dict[str, int | bool]
+    frequency: str
+    why: list[str] = Field(min_length=1)
+    """Factor ids, safety flags, or ``general_care``."""
+    reasons: list[str] = Field(min_length=1)
+    """The ``why`` in words."""
+    tool: ToolId | None = None
+    tool_options: list[ToolId] = []
+    """When the person owns no release tool: the tools that would do."""
+
+
+class Plan(BaseModel):
+    """A whole plan document."""
+
+    model_config = ConfigDict(
+        frozen=True, populate_by_name=True, json_schema_serialization_defaults_required=True
+    )
+
+    schema_id: Literal["psoas.plan/1"] = Field(default=PLAN_SCHEMA, alias="schema")
+    safety: SafetyResult
+    factors: list[Factor]
+    items: list[PlanItem]
+
+    def to_document(self) -> dict[str, Any]:
+        """The plan as contract JSON."""
+        document: dict[str, Any] = self.model_dump(mode="json", by_alias=True)
+        return document
+
+
+@dataclass
+class _Draft:
+    technique: Technique
+    why: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    weight: float = 0.0
+    tool_options: list[ToolId] = field(default_factory=list)
+
+
+def build_plan(intake: Intake, assessment: Assessment, knowledge: KnowledgeBase) -> Plan:
+    """Build the program for an assessed intake."""
+    planner = _Planner(knowledge, assessment.safety)
+    level = assessment.safety.level
+    if level is SafetyLevel.URGENT:
+        planner.add_referral("seek_care_now", SafetyLevel.URGENT)
+    elif level is SafetyLevel.REFER:
+        planner.add_referral("see_a_clinician", SafetyLevel.REFER)
+        planner.add_education(assessment.factors)
+    else:
+        planner.add_self_care(intake, assessment.factors)
+    return Plan(safety=assessment.safety, factors=assessment.factors, items=planner.items())
+
+
+class _Planner:
+    def __init__(self, knowledge: KnowledgeBase, safety: SafetyResult) -> None:
+        self.knowledge = knowledge
+        self.safety = safety
+        self.techniques = {technique.id: technique for technique in knowledge.techniques}
+        self.causes = {cause.id: cause for cause in knowledge.causes}
+        self.drafts: dict[str, _Draft] = {}
+
+    def add(self, technique_id: str, why: str, reason: str, weight: float = 0.0) -> _Draft:
+        """Add a technique for one reason; a second reason for it joins the first."""
+        draft = self.drafts.setdefault(technique_id, _Draft(self.techniques[technique_id]))
+        if why not in draft.why:
+            draft.why.append(why)
+            draft.reasons.append(reason)
+            draft.weight += weight
+        return draft
+
+    def add_referral(self, technique_id: str, level: SafetyLevel) -> None:
+        for reason in self.safety.reasons:
+            if reason.level is level:
+                self.add(technique_id, reason.flag, reason.message)
+
+    def add_education(self, factors: list[Factor]) -> None:
+        self.add("psoas_basics", *self._general_why(factors))
+        for factor in factors:
+            if factor.active and factor.id in (FactorId.PROLONGED_SITTING, FactorId.POOR_POSTURE):
+                self.add("sitting_and_posture_basics", factor.id, self._reason(factor))
+
+    def add_self_care(self, intake: Intake, factors: list[Factor]) -> None:
+        active = [factor for factor in factors if factor.active]
+        for factor in active:
+            for technique_id in self.causes[factor.id].addressed_by:
+                if self.techniques[technique_id].kind not in _HANDLED_SEPARATELY:
+                    self.add(technique_id, factor.id, self._reason(factor), factor.score)
+        if not active:
+            for technique_id in (
+                "diaphragmatic_breathing",
+                "half_kneeling_psoas_stretch",
+                "walking",
+            ):
+                self.add(technique_id, *self._general_why(factors))
+        if self.safety.self_release_allowed:
+            self._add_self_release(intake, active, factors)
+
+    def _add_self_release(
+        self, intake: Intake, active: list[Factor], factors: list[Factor]
+    ) -> None:
+        reasons: list[tuple[str, str]] = [(factor.id, self._reason(factor)) for factor in active]
+        reasons = reasons or [self._general_why(factors)]
+        owned = [tool for tool in TOOL_PREFERENCE if tool in intake.owned_tools()]
+        tools = {tool.id: tool for tool in self.knowledge.tools}
+        if not owned:
+            for why, reason in reasons:
+                draft = self.add("choosing_a_release_tool", why, reason)
+            draft.tool_options = list(TOOL_PREFERENCE)
+            draft.reasons.append("You have no release tool yet: this compares the options.")
+            return
+        chosen = tools[owned[0]]
+        for why, reason in reasons:
+            draft = self.add(chosen.technique, why, reason)
+            self.add("release_preparation", why, reason)
+            self.add("after_care", why, reason)
+        draft.reasons.append(f"It uses your {chosen.name}.")
+
+    def items(self) -> list[PlanItem]:
+        kept = [draft for draft in self.drafts.values() if self._allowed(draft.technique)]
+        kept.sort(key=lambda draft: (ITEM_ORDER.index(_kind(draft.technique)), -draft.weight))
+        counts: dict[PlanItemKind, int] = {}
+        items = []
+        for draft in kept:
+            kind = _kind(draft.technique)
+            counts[kind] = counts.get(kind, 0) + 1
+            if counts[kind] <= MOST_PER_KIND.get(kind, len(kept)):
+                items.append(_item(draft))
+        return items
+
+    def _allowed(self, technique: Technique) -> bool:
+        if self.safety.conditions.intersection(technique.excluded_by):
+            return False
+        if technique.kind in (TechniqueKind.SELF_RELEASE, TechniqueKind.MANUAL_RELEASE):
+            return self.safety.self_release_allowed
+        if technique.kind in (TechniqueKind.STRETCH, TechniqueKind.STRENGTHEN):
+            return self.safety.stretching_allowed
+        return True
+
+    def _reason(self, factor: Factor) -> str:
+        return f"{self.causes[factor.id].name}: {factor.explanation}"
+
+    def _general_why(self, factors: list[Factor]) -> tuple[str, str]:
+        active = [factor for factor in factors if factor.active]
+        if active:
+            return active[0].id, self._reason(active[0])
+        return GENERAL_CARE, "General care: no single cause stands out in your answers."
+
+
+def _kind(technique: Technique) -> PlanItemKind:
+    return PlanItemKind(technique.kind.value)
+
+
+def _item(draft: _Draft) -> PlanItem:
+    technique = draft.technique
+    return PlanItem(
+        kind=_kind(technique),
+        technique=technique.id,
+        title=technique.name,
+        dose=technique.dose.model_dump(exclude_none=True, exclude_defaults=False),
+        frequency=technique.frequency,
+        why=draft.why,
+        reasons=draft.reasons,
+        tool=technique.tool,
+        tool_options=draft.tool_options,
+    )

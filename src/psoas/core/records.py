@@ -1,0 +1,42 @@
+"""Plain records of what is stored, as the faces show them (no database types leak out)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class RecordKind(StrEnum):
+    """What a history entry is."""
+
+    INTAKE = "intake"
+    ASSESSMENT = "assessment"
+    PLAN = "plan"
+
+
+class HistoryEntry(BaseModel):
+    """One stored record of a person's history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: RecordKind
+    id: int
+    person: str
+    created_at: datetime
+    summary: str
+    """A short description: the source file, the safety level, the plan version."""
+
+
+class SavedOutcome(BaseModel):
+    """What a service stored for one intake, so the face can tell the person."""
+
+    model_config = ConfigDict(frozen=True)
+
+    person: str
+    intake_id: int
+    intake_is_new: bool
+    assessment_id: int
+    plan_version: int | None = None
+    plan_is_new: bool = False

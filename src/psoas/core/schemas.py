@@ -1,0 +1,45 @@
+"""The published JSON Schemas of the contracts, generated from the models that enforce them.
+
+An intake is described as it is *accepted* (validation mode); assessments and
+plans as they are *printed* (serialization mode). The same schemas are
+committed under ``docs/schemas/`` and a test keeps those copies current.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from psoas.core.assessment import Assessment
+from psoas.core.intake import Intake
+from psoas.core.planning import Plan
+
+
+class ContractName(StrEnum):
+    """A contract with a published schema."""
+
+    INTAKE = "intake"
+    ASSESSMENT = "assessment"
+    PLAN = "plan"
+
+
+_MODELS: dict[ContractName, tuple[type[BaseModel], str, str]] = {
+    ContractName.INTAKE: (Intake, "validation", "What a person tells psoas about themselves."),
+    ContractName.ASSESSMENT: (Assessment, "serialization", "Safety screen and cause profile."),
+    ContractName.PLAN: (Plan, "serialization", "A personal program whose items say why."),
+}
+
+
+def json_schema(name: ContractName) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one contract."""
+    model, mode, description = _MODELS[name]
+    generated = model.model_json_schema(by_alias=True, mode=mode)  # type: ignore[arg-type]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"urn:psoas:schema:{name.value}:1",
+        **generated,
+        "title": f"psoas.{name.value}/1",
+        "description": description,
+    }

@@ -1,0 +1,84 @@
+"""The one error hierarchy of psoas.
+
+Every failure a person can cause, or that the program must report without a
+traceback, is one of these. Library errors are translated into them where
+they enter (file parsing, validation, the database); the CLI turns them into
+exit codes in one place (``psoas.cli.main``), and the web app will turn them
+into HTTP responses in one place too.
+
+    PsoasError                       exit 1: something went wrong, no traceback
+    ├── InputError                   exit 2: the person gave something we can't use
+    │   ├── InvalidDocument          a file or value broke its contract (names the fields)
+    │   ├── UnreadableFile           missing, unreadable, or not JSON/YAML
+    │   └── UnknownId                an id that the knowledge base or store doesn't hold
+    ├── StoreError                   the database could not be reached or written
+    └── ContentError                 the shipped knowledge base is broken (a bug in psoas)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class PsoasError(Exception):
+    """Base of every error psoas reports to a person."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InputError(PsoasError):
+    """The person gave input we cannot use; nothing has been stored."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field of a document and what was wrong with it."""
+
+    field: str
+    """Dotted path to the field, e.g. ``red_flags.hernia`` or ``lifestyle.activities.0.kind``."""
+    problem: str
+    """What was wrong and what was expected, in plain words."""
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.problem}"
+
+
+class InvalidDocument(InputError):
+    """A document broke its contract; ``problems`` names every offending field."""
+
+    def __init__(self, source: str, problems: Sequence[FieldProblem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{source} is not valid ({count} {noun}):\n{lines}")
+
+
+class UnreadableFile(InputError):
+    """A file is missing, unreadable, or not well-formed JSON or YAML."""
+
+
+class UnknownId(InputError):
+    """An id that is not in the knowledge base or the store."""
+
+    def __init__(self, what: str, given: str, suggestions: Sequence[str] = ()) -> None:
+        self.what = what
+        self.given = given
+        hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"{what}: no entry with id {given!r}{hint}")
+
+
+class StoreError(PsoasError):
+    """The local or clinic database could not be opened, migrated or written."""
+
+
+class ContentError(PsoasError):
+    """The knowledge base shipped with psoas failed its own checks."""

@@ -1,0 +1,100 @@
+"""Assess an intake, build its plan, and keep both in the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psoas.content import load_knowledge_base
+from psoas.core.assessment import Assessment, assess
+from psoas.core.intake import Intake, parse_intake
+from psoas.core.planning import Plan, build_plan
+from psoas.core.records import SavedOutcome
+from psoas.documents import read_document
+from psoas.errors import FieldProblem, InvalidDocument
+from psoas.store import Database
+from psoas.store import repository as repo
+
+DEFAULT_PERSON = "me"
+"""Who records belong to on one's own machine, when no name is given."""
+
+
+def read_intake(path: Path) -> Intake:
+    """Read and validate an intake file (JSON or YAML)."""
+    return parse_intake(read_document(path), source=str(path))
+
+
+def check_person_label(label: str) -> str:
+    """A person's name as given on the command line or in a form, trimmed and checked."""
+    cleaned = label.strip()
+    if not cleaned or len(cleaned) > 200:
+        problem = FieldProblem("person", "expected a name of 1 to 200 characters")
+        raise InvalidDocument("--person", [problem])
+    return cleaned
+
+
+def assessment_of(intake: Intake) -> Assessment:
+    """Assess an intake against the shipped knowledge base."""
+    return assess(intake, load_knowledge_base())
+
+
+def plan_of(intake: Intake) -> tuple[Assessment, Plan]:
+    """Assess an intake and build its plan."""
+    knowledge = load_knowledge_base()
+    assessment = assess(intake, knowledge)
+    return assessment, build_plan(intake, assessment, knowledge)
+
+
+def save_assessment(
+    database: Database, *, person: str, intake: Intake, source: str, assessment: Assessment
+) -> SavedOutcome:
+    """Keep the intake (once per distinct content) and its assessment, in one transaction."""
+    with database.transaction() as session:
+        saved, _ = _save(
+            session, person=person, intake=intake, source=source, assessment=assessment
+        )
+    return saved
+
+
+def save_plan(
+    database: Database,
+    *,
+    person: str,
+    intake: Intake,
+    source: str,
+    assessment: Assessment,
+    plan: Plan,
+) -> SavedOutcome:
+    """Keep intake, assessment and a new plan version (when the plan changed), together."""
+    with database.transaction() as session:
+        saved, assessment_row = _save(
+            session, person=person, intake=intake, source=source, assessment=assessment
+        )
+        plan_row, plan_is_new = repo.save_plan(
+            session,
+            assessment=assessment_row,
+            document=plan.to_document(),
+            safety_level=plan.safety.level.value,
+        )
+    return saved.model_copy(update={"plan_version": plan_row.version, "plan_is_new": plan_is_new})
+
+
+def _save(
+    session: repo.Session, *, person: str, intake: Intake, source: str, assessment: Assessment
+) -> tuple[SavedOutcome, repo.AssessmentRow]:
+    person_row = repo.get_or_create_person(session, label=person)
+    intake_row, intake_is_new = repo.save_intake(
+        session, person=person_row, document=intake.to_document(), source=source
+    )
+    assessment_row = repo.save_assessment(
+        session,
+        intake=intake_row,
+        document=assessment.to_document(),
+        safety_level=assessment.safety.level.value,
+    )
+    saved = SavedOutcome(
+        person=person_row.label,
+        intake_id=intake_row.id,
+        intake_is_new=intake_is_new,
+        assessment_id=assessment_row.id,
+    )
+    return saved, assessment_row

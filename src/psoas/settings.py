@@ -1,0 +1,43 @@
+"""The one settings object of psoas, read from ``PSOAS_*`` environment variables.
+
+Built by :func:`load_settings` at the edge (the CLI, later the web app) and
+passed down, so tests hand in their own without touching the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "psoas"
+
+
+def _default_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Where psoas keeps its data and who it is acting for."""
+
+    model_config = SettingsConfigDict(env_prefix="PSOAS_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    """The user's data folder; the embedded SQLite file lives here."""
+    database_url: str | None = None
+    """An SQLAlchemy URL (e.g. ``postgresql+psycopg://user@host/db``); None means the local file."""
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The URL to connect to: the override, or the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'psoas.sqlite3'}"
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment."""
+    return Settings()
