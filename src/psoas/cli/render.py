@@ -112,9 +112,8 @@ def saved(outcome: SavedOutcome, address: str) -> None:
         parts.append(
             f"plan version {outcome.plan_version}" + ("" if outcome.plan_is_new else " (unchanged)")
         )
-    console.print(
-        Text(f"Saved for {outcome.person!r}: {', '.join(parts)} in {address}", style="dim")
-    )
+    line = Text(f"Saved for {outcome.person!r}: {', '.join(parts)} in {address}", style="dim")
+    console.print(line, soft_wrap=True)  # a path is copied, not read: never break it
 
 
 def history(entries: list[HistoryEntry], address: str) -> None:

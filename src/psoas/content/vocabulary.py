@@ -1,6 +1,6 @@
 """The fixed words of the domain: the ids that data files, rules and contracts share.
 
-The values are part of the public contracts (``docs/contracts.md``): they
+The values are part of the public contracts (``docs/schemas/``): they
 appear in intake files, assessment and plan JSON, and knowledge-base YAML.
 Adding a member is safe; renaming or removing one is a contract change.
 """

@@ -49,6 +49,7 @@ def _describe(model: type[BaseModel], details: ErrorDetails) -> FieldProblem:
         return FieldProblem(location, f"expected {_EXPECTED_TYPE[kind]}, got {_shown(given)}")
     if kind in _BOUNDS:
         bound = context.get(_BOUNDS[kind][1])
+        bound = f"{bound:g}" if isinstance(bound, float) else bound
         return FieldProblem(location, f"expected {_BOUNDS[kind][0]} {bound}, got {_shown(given)}")
     if kind in ("enum", "literal_error"):
         expected = str(context.get("expected", "")).replace("'", "").replace(" or ", ", ")

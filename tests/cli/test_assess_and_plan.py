@@ -1,0 +1,106 @@
+"""Every shipped example through ``psoas assess`` and ``psoas plan``, as text and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from psoas.core.schemas import ContractName, json_schema
+from tests.conftest import EXAMPLES
+
+EXPECTED = {
+    "desk-worker.yaml": ("clear", "prolonged_sitting"),
+    "runner.yaml": ("clear", "repetitive_hip_flexion"),
+    "stressed-person.yaml": ("clear", "stress"),
+    "safety-clear.yaml": ("clear", "prolonged_sitting"),
+    "safety-caution.json": ("caution", "prolonged_sitting"),
+    "safety-refer.yaml": ("refer", "prolonged_sitting"),
+    "safety-urgent.yaml": ("urgent", None),
+}
+
+
+def test_every_example_is_covered() -> None:
+    assert sorted(p.name for p in EXAMPLES.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_assess_json(cli, name: str) -> None:
+    result = cli("assess", EXAMPLES / name, "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    Draft202012Validator(json_schema(ContractName.ASSESSMENT)).validate(document)
+    level, top_factor = EXPECTED[name]
+    assert document["safety"]["level"] == level
+    if top_factor:
+        assert top_factor in [factor["id"] for factor in document["factors"][:2]]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_plan_json(cli, name: str) -> None:
+    result = cli("plan", EXAMPLES / name, "--json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    Draft202012Validator(json_schema(ContractName.PLAN)).validate(document)
+    kinds = {item["kind"] for item in document["items"]}
+    level = EXPECTED[name][0]
+    if not document["safety"]["self_release_allowed"]:
+        assert "self_release" not in kinds
+    elif name != "stressed-person.yaml":  # owns no tool: the plan names the options instead
+        assert "self_release" in kinds
+    if level == "urgent":
+        assert [item["technique"] for item in document["items"]] == ["seek_care_now"]
+
+
+def test_the_desk_worker_plan_reads_well(cli) -> None:
+    result = cli("plan", EXAMPLES / "desk-worker.yaml")
+    assert result.exit_code == 0
+    for words in (
+        "CLEAR",
+        "You sit about 10 hours a day",
+        "Psoas self-release with a Pso-Rite",
+        "It uses your Pso-Rite",
+        "hourly_movement_break",
+        "Saved for 'me'",
+    ):
+        assert words in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "banner"),
+    [
+        ("safety-urgent.yaml", "STOP: seek medical care now."),
+        ("safety-refer.yaml", "SEE A CLINICIAN before any psoas work."),
+        ("safety-caution.json", "CAUTION"),
+    ],
+)
+def test_the_banner_says_what_to_do(cli, name: str, banner: str) -> None:
+    result = cli("assess", EXAMPLES / name)
+    assert banner in result.stdout
+    assert "Self-release: not now" in result.stdout
+
+
+def test_plans_are_kept_as_versions(cli, tmp_path: Path) -> None:
+    cli("plan", EXAMPLES / "desk-worker.yaml")
+    cli("plan", EXAMPLES / "desk-worker.yaml")
+    edited = tmp_path / "edited.yaml"
+    edited.write_text((EXAMPLES / "desk-worker.yaml").read_text().replace("[pso_rite]", "[none]"))
+    cli("plan", edited)
+    result = cli("history", "--json")
+    plans = [entry for entry in json.loads(result.stdout) if entry["kind"] == "plan"]
+    assert [plan["summary"].split(",")[0] for plan in plans] == ["version 1", "version 2"]
+
+
+def test_no_save_stores_nothing(cli) -> None:
+    cli("plan", EXAMPLES / "runner.yaml", "--no-save")
+    assert json.loads(cli("history", "--json").stdout) == []
+
+
+def test_database_url_override_is_used(cli, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    result = cli("assess", EXAMPLES / "runner.yaml", PSOAS_DATABASE_URL=url)
+    assert result.exit_code == 0
+    assert (tmp_path / "clinic.sqlite3").exists()
+    assert "clinic.sqlite3" in result.stdout

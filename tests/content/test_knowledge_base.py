@@ -1,0 +1,142 @@
+"""The knowledge base is tested like code: complete, cross-referenced, and safe by construction."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from psoas.content import KnowledgeBase, TechniqueKind
+from psoas.content.models import Dose
+from psoas.content.vocabulary import DerivedConditionId, FactorId, RedFlagId, ToolId
+
+REQUIRED_TECHNIQUES = {
+    "release_preparation": TechniqueKind.PREPARATION,
+    "manual_release_pin_and_stretch": TechniqueKind.MANUAL_RELEASE,
+    "self_release_pso_rite": TechniqueKind.SELF_RELEASE,
+    "self_release_ql_claw": TechniqueKind.SELF_RELEASE,
+    "self_release_foam_roller": TechniqueKind.SELF_RELEASE,
+    "self_release_massage_ball": TechniqueKind.SELF_RELEASE,
+    "half_kneeling_psoas_stretch": TechniqueKind.STRETCH,
+    "supine_psoas_stretch": TechniqueKind.STRETCH,
+    "walking": TechniqueKind.ACTIVITY,
+    "swimming": TechniqueKind.ACTIVITY,
+    "hourly_movement_break": TechniqueKind.MOVEMENT_BREAK,
+    "standing_desk_use": TechniqueKind.MOVEMENT_BREAK,
+    "diaphragmatic_breathing": TechniqueKind.BREATHING,
+    "after_care": TechniqueKind.EDUCATION,
+    "long_term_maintenance": TechniqueKind.EDUCATION,
+    "seek_care_now": TechniqueKind.PROFESSIONAL_REFERRAL,
+    "see_a_clinician": TechniqueKind.PROFESSIONAL_REFERRAL,
+}
+
+# Ids the planner names in code rather than reaching through the data.
+PLANNER_IDS = {
+    "seek_care_now",
+    "see_a_clinician",
+    "psoas_basics",
+    "sitting_and_posture_basics",
+    "diaphragmatic_breathing",
+    "half_kneeling_psoas_stretch",
+    "walking",
+    "choosing_a_release_tool",
+    "release_preparation",
+    "after_care",
+}
+
+
+def _ids(knowledge: KnowledgeBase) -> dict[str, TechniqueKind]:
+    return {technique.id: technique.kind for technique in knowledge.techniques}
+
+
+def test_required_techniques_exist_with_their_kind(knowledge: KnowledgeBase) -> None:
+    ids = _ids(knowledge)
+    for technique_id, kind in REQUIRED_TECHNIQUES.items():
+        assert ids.get(technique_id) is kind, technique_id
+
+
+def test_every_id_the_planner_names_exists(knowledge: KnowledgeBase) -> None:
+    assert PLANNER_IDS <= set(_ids(knowledge))
+
+
+def test_enough_stretches_and_strengthening(knowledge: KnowledgeBase) -> None:
+    kinds = list(_ids(knowledge).values())
+    assert kinds.count(TechniqueKind.STRETCH) >= 5  # half-kneeling, supine and three more
+    assert kinds.count(TechniqueKind.STRENGTHEN) >= 4
+
+
+def test_every_technique_has_steps_dose_and_cautions(knowledge: KnowledgeBase) -> None:
+    for technique in knowledge.techniques:
+        assert technique.steps, technique.id
+        assert technique.dose.describe(), technique.id
+        assert technique.cautions, technique.id
+        assert technique.cues and technique.sensations, technique.id
+
+
+def test_every_cause_tool_and_safety_rule_is_present(knowledge: KnowledgeBase) -> None:
+    assert {cause.id for cause in knowledge.causes} == set(FactorId)
+    assert {tool.id for tool in knowledge.tools} == set(ToolId)
+    assert {rule.id for rule in knowledge.safety_rules} == {*RedFlagId, *DerivedConditionId}
+
+
+def test_every_referenced_technique_exists(knowledge: KnowledgeBase) -> None:
+    ids = set(_ids(knowledge))
+    for cause in knowledge.causes:
+        assert set(cause.addressed_by) <= ids, cause.id
+    for tool in knowledge.tools:
+        assert tool.technique in ids, tool.id
+
+
+def test_each_tool_has_its_own_release(knowledge: KnowledgeBase) -> None:
+    techniques = {technique.id: technique for technique in knowledge.techniques}
+    for tool in knowledge.tools:
+        assert techniques[tool.technique].tool is tool.id
+
+
+def test_anatomy_names_the_attachments_and_neighbours(knowledge: KnowledgeBase) -> None:
+    muscles = {muscle.id: muscle for muscle in knowledge.anatomy.muscles}
+    assert {"psoas_major", "psoas_minor", "iliacus"} <= set(muscles)
+    assert "T12" in muscles["psoas_major"].origin and "L5" in muscles["psoas_major"].origin
+    assert "lesser trochanter" in muscles["psoas_major"].insertion
+    neighbours = {neighbour.id for neighbour in knowledge.anatomy.neighbours}
+    assert {"lumbar_plexus", "abdominal_aorta", "diaphragm", "kidneys"} <= neighbours
+
+
+def test_pressure_techniques_are_excluded_by_every_blocking_condition(
+    knowledge: KnowledgeBase,
+) -> None:
+    blocking = {rule.id for rule in knowledge.safety_rules if rule.blocks_self_release}
+    assert {RedFlagId.HERNIA, DerivedConditionId.PREGNANT} <= blocking
+    for technique in knowledge.techniques:
+        if technique.kind in (TechniqueKind.SELF_RELEASE, TechniqueKind.MANUAL_RELEASE):
+            assert blocking <= set(technique.excluded_by), technique.id
+
+
+def test_manual_release_stops_on_a_pulse(knowledge: KnowledgeBase) -> None:
+    manual = next(t for t in knowledge.techniques if t.id == "manual_release_pin_and_stretch")
+    text = " ".join([*manual.steps, *manual.cautions]).lower()
+    assert "pulse" in text and "navel" in text
+
+
+def test_loader_rejects_a_release_that_forgets_a_blocking_condition(
+    knowledge: KnowledgeBase,
+) -> None:
+    data = knowledge.model_dump()
+    release = next(t for t in data["techniques"] if t["id"] == "self_release_pso_rite")
+    release["excluded_by"] = [c for c in release["excluded_by"] if c != "hernia"]
+    with pytest.raises(ValidationError, match="self_release_pso_rite must be excluded by: hernia"):
+        KnowledgeBase.model_validate(data)
+
+
+def test_loader_rejects_a_dangling_reference(knowledge: KnowledgeBase) -> None:
+    data = knowledge.model_dump()
+    data["causes"][0]["addressed_by"] = ["no_such_technique"]
+    with pytest.raises(ValidationError, match="unknown technique ids: no_such_technique"):
+        KnowledgeBase.model_validate(data)
+
+
+def test_a_dose_needs_an_amount() -> None:
+    with pytest.raises(ValidationError, match="a dose needs"):
+        Dose(per_side=True)
+    assert (
+        Dose(sets=2, hold_seconds=30, per_side=True).describe() == "2 sets × 30 s hold, each side"
+    )

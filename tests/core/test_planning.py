@@ -1,0 +1,107 @@
+"""Plans: reasons on every item, owned tools, and safety decisions that shape the whole program."""
+
+from __future__ import annotations
+
+from psoas.content import KnowledgeBase
+from psoas.content.vocabulary import FactorId, ToolId
+from psoas.core.assessment import assess
+from psoas.core.intake import parse_intake
+from psoas.core.planning import GENERAL_CARE, Plan, PlanItemKind, build_plan
+from tests.factories import all_flags, intake
+
+
+def _plan(knowledge: KnowledgeBase, **sections: object) -> Plan:
+    parsed = parse_intake(intake(**sections))
+    return build_plan(parsed, assess(parsed, knowledge), knowledge)
+
+
+def _by_technique(plan: Plan) -> dict[str, list[str]]:
+    return {item.technique: item.why for item in plan.items}
+
+
+DESK = {"lifestyle": {"sitting_hours_per_day": 10}, "posture": {"anterior_pelvic_tilt": True}}
+
+
+def test_sitting_brings_movement_breaks_for_that_reason(knowledge: KnowledgeBase) -> None:
+    items = _by_technique(_plan(knowledge, **DESK, tools=["pso_rite"]))
+    assert FactorId.PROLONGED_SITTING in items["hourly_movement_break"]
+    assert items["self_release_pso_rite"] == [FactorId.PROLONGED_SITTING, FactorId.POOR_POSTURE]
+    assert "release_preparation" in items and "after_care" in items
+
+
+def test_every_item_says_why_in_ids_and_words(knowledge: KnowledgeBase) -> None:
+    for item in _plan(knowledge, **DESK, tools=["foam_roller"]).items:
+        assert item.why and len(item.reasons) >= len(item.why)
+
+
+def test_the_release_uses_the_most_specific_tool_owned(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **DESK, tools=["foam_roller", "ql_claw"])
+    releases = [item for item in plan.items if item.kind is PlanItemKind.SELF_RELEASE]
+    assert [(item.technique, item.tool) for item in releases] == [
+        ("self_release_ql_claw", ToolId.QL_CLAW)
+    ]
+    assert releases[0].reasons[-1] == "It uses your QL Claw."
+
+
+def test_without_a_tool_the_plan_names_the_options(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **DESK, tools=["none"])
+    assert not [item for item in plan.items if item.kind is PlanItemKind.SELF_RELEASE]
+    choice = next(item for item in plan.items if item.technique == "choosing_a_release_tool")
+    assert set(choice.tool_options) == set(ToolId)
+    assert "release_preparation" not in _by_technique(plan)
+
+
+def test_urgent_yields_only_the_instruction_to_seek_care(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **DESK, red_flags=all_flags(progressive_leg_weakness=True))
+    assert [(i.kind, i.technique, i.why) for i in plan.items] == [
+        (PlanItemKind.PROFESSIONAL_REFERRAL, "seek_care_now", ["progressive_leg_weakness"])
+    ]
+
+
+def test_refer_yields_a_referral_and_gentle_education_only(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **DESK, tools=["pso_rite"], red_flags=all_flags(recent_trauma=True))
+    kinds = [item.kind for item in plan.items]
+    assert kinds[0] is PlanItemKind.PROFESSIONAL_REFERRAL
+    assert plan.items[0].why == ["recent_trauma"]
+    assert set(kinds[1:]) == {PlanItemKind.EDUCATION}
+
+
+def test_a_hernia_keeps_stretches_but_drops_release_and_straining(knowledge: KnowledgeBase) -> None:
+    plan = _plan(
+        knowledge,
+        **DESK,
+        strength={"weak_core": True},
+        tools=["pso_rite"],
+        red_flags=all_flags(hernia=True),
+    )
+    techniques = _by_technique(plan)
+    assert "self_release_pso_rite" not in techniques
+    assert "release_preparation" not in techniques
+    assert "dead_bug" not in techniques  # excluded by hernia in the knowledge base
+    assert any(item.kind is PlanItemKind.STRETCH for item in plan.items)
+
+
+def test_when_nothing_stands_out_the_plan_is_general_care(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, tools=["massage_ball"])
+    assert plan.items
+    assert all(item.why == [GENERAL_CARE] for item in plan.items)
+
+
+def test_programs_stay_short_enough_to_keep_up(knowledge: KnowledgeBase) -> None:
+    everything = {
+        **DESK,
+        "lifestyle": {
+            "sitting_hours_per_day": 12,
+            "stress": 10,
+            "activities": [{"kind": "running", "sessions_per_week": 6}],
+        },
+        "posture": {"anterior_pelvic_tilt": True, "exaggerated_lumbar_curve": True},
+        "strength": {"weak_core": True, "weak_glutes": True},
+        "history": {"injuries": ["low_back_strain"]},
+        "tools": ["pso_rite"],
+    }
+    plan = _plan(knowledge, **everything)
+    kinds = [item.kind for item in plan.items]
+    assert kinds.count(PlanItemKind.STRETCH) <= 3
+    assert kinds.count(PlanItemKind.STRENGTHEN) <= 3
+    assert len(plan.items) <= 16
