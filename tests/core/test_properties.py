@@ -1,4 +1,4 @@
-"""Properties over any valid intake: safety always wins, ids resolve, outputs match their schemas."""
+"""Properties of any valid intake: safety wins, ids resolve, outputs match their schemas."""
 
 from __future__ import annotations
 

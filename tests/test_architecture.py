@@ -1,0 +1,68 @@
+"""The layering rules of ARCHITECTURE.md, checked on the source rather than trusted."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "psoas"
+
+# What each layer may import from psoas (leaf modules errors/documents/settings are shared).
+ALLOWED = {
+    "content": {"content", "errors", "documents"},
+    "core": {"core", "content", "errors"},
+    "store": {"store", "errors"},
+    "services": {"services", "core", "content", "store", "errors", "documents", "settings"},
+    "cli": {"cli", "services", "core", "content", "errors", "settings", "__init__"},
+}
+
+
+def _psoas_imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "psoas":
+                found.add(parts[1] if len(parts) > 1 else "__init__")
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_only_what_it_may(layer: str) -> None:
+    for path in (PACKAGE / layer).rglob("*.py"):
+        forbidden = _psoas_imports(path) - ALLOWED[layer]
+        assert not forbidden, f"{path.relative_to(PACKAGE)} imports {sorted(forbidden)}"
+
+
+def test_core_does_no_io() -> None:
+    for path in (PACKAGE / "core").rglob("*.py"):
+        source = path.read_text()
+        for word in ("open(", "read_text(", "write_text(", "sqlalchemy", "typer", "rich"):
+            assert word not in source, f"{path.name} uses {word}"
+
+
+def test_every_module_says_what_it_is_for() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        if "versions" in path.parts:
+            continue
+        assert ast.get_docstring(ast.parse(path.read_text())), path.relative_to(PACKAGE)
+
+
+def test_the_cli_entry_module_imports_nothing_heavy_at_start() -> None:
+    heavy = {"pydantic", "sqlalchemy", "rich", "yaml", "alembic", "platformdirs"}
+    tree = ast.parse((PACKAGE / "cli" / "__init__.py").read_text())
+    top_level = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    names = set()
+    for node in top_level:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+    assert not names & heavy
