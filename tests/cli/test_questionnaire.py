@@ -57,9 +57,7 @@ def test_bad_answers_are_asked_again_with_the_reason(cli, tmp_path: Path) -> Non
     assert "expected true or false, got 'maybe' (text)" in result.stdout
 
 
-def test_not_sure_leaves_a_red_flag_unanswered_and_blocks_self_release(
-    cli, tmp_path: Path
-) -> None:
+def test_not_sure_leaves_a_red_flag_unanswered_and_blocks_self_release(cli, tmp_path: Path) -> None:
     out = tmp_path / "me.yaml"
     red_flags = ["not sure"] + ["no"] * (len(RedFlagId) - 1)
     result = cli("intake", "--out", out, input=_answers(red_flags))
