@@ -104,3 +104,9 @@ def test_database_url_override_is_used(cli, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert (tmp_path / "clinic.sqlite3").exists()
     assert "clinic.sqlite3" in result.stdout
+
+
+def test_an_urgent_plan_shows_what_to_do_without_looking_it_up(cli) -> None:
+    result = cli("plan", EXAMPLES / "safety-urgent.yaml")
+    assert "What to do" in result.stdout
+    assert "emergency" in result.stdout

@@ -10,7 +10,7 @@ from typing import Any
 from psoas.cli import render
 from psoas.services import care, library
 from psoas.services import history as history_service
-from psoas.services.storage import open_store
+from psoas.services.storage import store
 from psoas.settings import load_settings
 
 
@@ -24,13 +24,10 @@ def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     else:
         render.assessment(assessment)
     if save:
-        database = open_store(load_settings())
-        try:
+        with store(load_settings()) as database:
             saved = care.save_assessment(
                 database, person=person, intake=intake, source=str(file), assessment=assessment
             )
-        finally:
-            database.close()
         if not json_output:
             render.saved(saved, database.address)
 
@@ -45,8 +42,7 @@ def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     else:
         render.plan(program)
     if save:
-        database = open_store(load_settings())
-        try:
+        with store(load_settings()) as database:
             saved = care.save_plan(
                 database,
                 person=person,
@@ -55,8 +51,6 @@ def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
                 assessment=assessment,
                 plan=program,
             )
-        finally:
-            database.close()
         if not json_output:
             render.saved(saved, database.address)
 
@@ -70,11 +64,8 @@ def schema(name: str) -> None:
 
 def history(*, person: str | None, json_output: bool) -> None:
     """``psoas history``."""
-    database = open_store(load_settings())
-    try:
+    with store(load_settings()) as database:
         entries = history_service.history(database, person=person)
-    finally:
-        database.close()
     if json_output:
         _print_json([entry.model_dump(mode="json") for entry in entries])
     else:

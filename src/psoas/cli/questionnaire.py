@@ -27,7 +27,7 @@ from psoas.core import intake as contract
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InputError, InvalidDocument
 from psoas.services import care
-from psoas.services.storage import open_store
+from psoas.services.storage import store
 from psoas.settings import load_settings
 
 YES = {"y", "yes"}
@@ -305,13 +305,10 @@ def run(*, out: Path, force: bool, person: str, save: bool) -> None:
     assessment = care.assessment_of(answers)
     render.assessment(assessment)
     if save:
-        database = open_store(load_settings())
-        try:
+        with store(load_settings()) as database:
             saved = care.save_assessment(
                 database, person=person, intake=answers, source=str(out), assessment=assessment
             )
-        finally:
-            database.close()
         render.saved(saved, database.address)
     console.print(f"Next: psoas plan {out}")
 

@@ -98,6 +98,7 @@ def plan(program: Plan) -> None:
             escape(_why(item)) + _options(item),
         )
     console.print(table)
+    _referral_steps(program)
     console.print(
         Text("See any item in full with: psoas library show ID    (ID as shown under each item)")
     )
@@ -183,10 +184,19 @@ def _why(item: PlanItem) -> str:
     """Short names for the reasons; the cause table above already explains each one."""
     names = {cause.id.value: cause.name for cause in load_knowledge_base().causes}
     labels = [names.get(why, why.replace("_", " ")) for why in item.why]
-    extra = [reason for reason in item.reasons[len(item.why) :]]
-    if item.kind in (PlanItemKind.PROFESSIONAL_REFERRAL,):
-        return "\n".join(item.reasons)
+    extra = item.reasons[len(item.why) :]
     return "\n".join([", ".join(labels), *extra])
+
+
+def _referral_steps(program: Plan) -> None:
+    """What to do about a referral, right here: nobody should have to look it up."""
+    techniques = {technique.id: technique for technique in load_knowledge_base().techniques}
+    for item in program.items:
+        if item.kind is PlanItemKind.PROFESSIONAL_REFERRAL:
+            steps = techniques[item.technique].steps
+            colour = LEVEL_STYLE[program.safety.level][0]
+            body = _bullets("What to do", steps, numbered=True)
+            console.print(Panel(body, title=item.title, border_style=colour, title_align="left"))
 
 
 def _options(item: PlanItem) -> str:
