@@ -1,0 +1,24 @@
+"""The benchmarks still run (their figures are read by people, never asserted on)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.mark.slow
+def test_cli_startup_benchmark_runs_and_reports_a_ratio() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "cli_startup.py"), "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "psoas --help is" in completed.stdout
+    assert "x python -c pass" in completed.stdout
