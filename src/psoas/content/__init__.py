@@ -25,7 +25,7 @@ from psoas.content.vocabulary import (
     ToolId,
 )
 from psoas.documents import parse_text
-from psoas.errors import ContentError, UnknownId
+from psoas.errors import ContentError
 
 __all__ = [
     "CareAction",
@@ -38,7 +38,6 @@ __all__ = [
     "Technique",
     "TechniqueKind",
     "ToolId",
-    "find_technique",
     "load_knowledge_base",
 ]
 
@@ -61,17 +60,6 @@ def load_knowledge_base() -> KnowledgeBase:
         return KnowledgeBase.model_validate(data)
     except ValidationError as error:
         raise ContentError(f"the knowledge base is invalid:\n{error}") from error
-
-
-def find_technique(knowledge: KnowledgeBase, technique_id: str) -> Technique:
-    """Return the technique with this id, or raise :class:`UnknownId` with suggestions."""
-    for technique in knowledge.techniques:
-        if technique.id == technique_id:
-            return technique
-    import difflib
-
-    ids = [technique.id for technique in knowledge.techniques]
-    raise UnknownId("technique", technique_id, difflib.get_close_matches(technique_id, ids, n=2))
 
 
 def _read(resource: Any, key: str) -> Any:

@@ -12,7 +12,6 @@ import difflib
 import types
 import typing
 from collections.abc import Sequence
-from enum import Enum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -159,8 +158,3 @@ def _dedupe(problems: list[FieldProblem]) -> list[FieldProblem]:
     for problem in problems:
         seen.setdefault(str(problem), problem)
     return list(seen.values())
-
-
-def enum_values(enum: type[Enum]) -> list[str]:
-    """The string values of an enum, for messages and schemas."""
-    return [str(member.value) for member in enum]

@@ -40,7 +40,7 @@ class Database:
             with self._sessions() as session, session.begin():
                 yield session
         except SQLAlchemyError as error:
-            raise StoreError(f"could not write to {self.address}: {_first_line(error)}") from error
+            raise StoreError(f"could not use {self.address}: {_first_line(error)}") from error
 
     def close(self) -> None:
         """Release every pooled connection."""
