@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from psoas.content import load_knowledge_base
 from psoas.core.assessment import Assessment, assess
 from psoas.core.intake import Intake, parse_intake
@@ -13,6 +15,7 @@ from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
 from psoas.store import Database
 from psoas.store import repository as repo
+from psoas.store.tables import AssessmentRow
 
 DEFAULT_PERSON = "me"
 """Who records belong to on one's own machine, when no name is given."""
@@ -79,8 +82,8 @@ def save_plan(
 
 
 def _save(
-    session: repo.Session, *, person: str, intake: Intake, source: str, assessment: Assessment
-) -> tuple[SavedOutcome, repo.AssessmentRow]:
+    session: Session, *, person: str, intake: Intake, source: str, assessment: Assessment
+) -> tuple[SavedOutcome, AssessmentRow]:
     person_row = repo.get_or_create_person(session, label=person)
     intake_row, intake_is_new = repo.save_intake(
         session, person=person_row, document=intake.to_document(), source=source

@@ -12,11 +12,6 @@ from sqlalchemy.orm import Session
 from psoas.store.tables import AssessmentRow, IntakeRow, PersonRow, PlanRow
 
 __all__ = [
-    "AssessmentRow",
-    "IntakeRow",
-    "PersonRow",
-    "PlanRow",
-    "Session",
     "assessments_of",
     "content_hash",
     "find_person",
