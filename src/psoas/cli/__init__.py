@@ -51,6 +51,10 @@ library_app = typer.Typer(
 app.add_typer(library_app, name="library")
 
 
+DEFAULT_PERSON = "me"
+"""Who records belong to on one's own machine, when no name is given."""
+
+
 class SchemaName(StrEnum):
     """A contract with a published JSON Schema."""
 
@@ -91,7 +95,7 @@ def _root(
 def assess(
     file: IntakeFile,
     json_output: JsonFlag = False,
-    person: PersonOption = "me",
+    person: PersonOption = DEFAULT_PERSON,
     save: SaveFlag = True,
 ) -> None:
     """Screen an intake for safety and rank what tightens the psoas."""
@@ -104,7 +108,7 @@ def assess(
 def plan(
     file: IntakeFile,
     json_output: JsonFlag = False,
-    person: PersonOption = "me",
+    person: PersonOption = DEFAULT_PERSON,
     save: SaveFlag = True,
 ) -> None:
     """Build a personal program from an intake, every item with its reasons."""
@@ -119,7 +123,7 @@ def intake(
         Path, typer.Option("--out", help="Where to write the intake file (YAML).")
     ] = Path("intake.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
-    person: PersonOption = "me",
+    person: PersonOption = DEFAULT_PERSON,
     save: SaveFlag = True,
 ) -> None:
     """Answer the intake questions interactively; writes a file and stores it."""

@@ -89,13 +89,14 @@ def plan(program: Plan) -> None:
     table.add_column("How much", ratio=2)
     table.add_column("How often", ratio=2)
     table.add_column("Why", ratio=2)
+    cause_names = {cause.id.value: cause.name for cause in load_knowledge_base().causes}
     for number, item in enumerate(program.items, start=1):
         table.add_row(
             str(number),
             f"[bold]{escape(item.title)}[/]\n[dim]{item.kind.value} · {item.technique}[/]",
             Dose.model_validate(item.dose).describe(),
             escape(item.frequency),
-            escape(_why(item)) + _options(item),
+            escape(_why(item, cause_names)) + _options(item),
         )
     console.print(table)
     _referral_steps(program)
@@ -180,10 +181,9 @@ def _yes_no(allowed: bool) -> tuple[str, str]:
     return ("allowed", "green") if allowed else ("not now", "bold red")
 
 
-def _why(item: PlanItem) -> str:
+def _why(item: PlanItem, cause_names: dict[str, str]) -> str:
     """Short names for the reasons; the cause table above already explains each one."""
-    names = {cause.id.value: cause.name for cause in load_knowledge_base().causes}
-    labels = [names.get(why, why.replace("_", " ")) for why in item.why]
+    labels = [cause_names.get(why, why.replace("_", " ")) for why in item.why]
     extra = item.reasons[len(item.why) :]
     return "\n".join([", ".join(labels), *extra])
 

@@ -17,9 +17,6 @@ from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import AssessmentRow
 
-DEFAULT_PERSON = "me"
-"""Who records belong to on one's own machine, when no name is given."""
-
 
 def read_intake(path: Path) -> Intake:
     """Read and validate an intake file (JSON or YAML)."""
