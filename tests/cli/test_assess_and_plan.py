@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -26,12 +27,18 @@ def test_every_example_is_covered() -> None:
     assert sorted(p.name for p in EXAMPLES.iterdir()) == sorted(EXPECTED)
 
 
+def _contract_json(cli, command: str, contract: ContractName, name: str) -> dict[str, Any]:
+    """Run ``psoas COMMAND EXAMPLE --json``; it must succeed and match its contract's schema."""
+    result = cli(command, EXAMPLES / name, "--json")
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    Draft202012Validator(json_schema(contract)).validate(document)
+    return document
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_assess_json(cli, name: str) -> None:
-    result = cli("assess", EXAMPLES / name, "--json")
-    assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
-    Draft202012Validator(json_schema(ContractName.ASSESSMENT)).validate(document)
+    document = _contract_json(cli, "assess", ContractName.ASSESSMENT, name)
     level, top_factor = EXPECTED[name]
     assert document["safety"]["level"] == level
     if top_factor:
@@ -40,10 +47,7 @@ def test_assess_json(cli, name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_plan_json(cli, name: str) -> None:
-    result = cli("plan", EXAMPLES / name, "--json")
-    assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
-    Draft202012Validator(json_schema(ContractName.PLAN)).validate(document)
+    document = _contract_json(cli, "plan", ContractName.PLAN, name)
     kinds = {item["kind"] for item in document["items"]}
     level = EXPECTED[name][0]
     if not document["safety"]["self_release_allowed"]:

@@ -10,8 +10,8 @@ from jsonschema import Draft202012Validator
 from psoas.content import KnowledgeBase, load_knowledge_base
 from psoas.content.vocabulary import SafetyLevel
 from psoas.core.assessment import assess
-from psoas.core.intake import parse_intake
-from psoas.core.planning import PlanItemKind, build_plan
+from psoas.core.intake import Intake, parse_intake
+from psoas.core.planning import Plan, PlanItemKind, build_plan
 from psoas.core.safety import ABSOLUTE_CONTRAINDICATIONS, conditions_present
 from psoas.core.schemas import ContractName, json_schema
 from tests.factories import valid_intakes
@@ -24,13 +24,17 @@ PROPERTY_SETTINGS = settings(
 )
 
 
+def _planned(data: dict[str, Any]) -> tuple[Intake, Plan]:
+    intake = parse_intake(data)
+    return intake, build_plan(intake, assess(intake, KNOWLEDGE), KNOWLEDGE)
+
+
 @PROPERTY_SETTINGS
 @given(valid_intakes)
 def test_no_self_release_with_a_contraindication_or_an_unanswered_flag(
     data: dict[str, Any],
 ) -> None:
-    intake = parse_intake(data)
-    plan = build_plan(intake, assess(intake, KNOWLEDGE), KNOWLEDGE)
+    intake, plan = _planned(data)
     releases = [item for item in plan.items if item.kind is PlanItemKind.SELF_RELEASE]
     contraindicated = ABSOLUTE_CONTRAINDICATIONS.intersection(conditions_present(intake))
     if contraindicated or intake.unanswered_red_flags():
@@ -46,8 +50,7 @@ def test_no_self_release_with_a_contraindication_or_an_unanswered_flag(
 def test_plans_hold_only_known_techniques_that_nothing_present_excludes(
     data: dict[str, Any],
 ) -> None:
-    intake = parse_intake(data)
-    plan = build_plan(intake, assess(intake, KNOWLEDGE), KNOWLEDGE)
+    intake, plan = _planned(data)
     present = set(conditions_present(intake))
     assert plan.items, "every plan tells the person something to do"
     for item in plan.items:
