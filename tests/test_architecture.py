@@ -14,7 +14,17 @@ ALLOWED = {
     "content": {"content", "errors", "documents"},
     "core": {"core", "content", "errors"},
     "store": {"store", "errors"},
-    "services": {"services", "core", "content", "store", "errors", "documents", "settings"},
+    "session": {"session", "core", "content", "errors"},
+    "services": {
+        "services",
+        "core",
+        "content",
+        "store",
+        "session",
+        "errors",
+        "documents",
+        "settings",
+    },
     "cli": {"cli", "services", "core", "content", "errors", "settings", "__init__"},
 }
 

@@ -11,6 +11,7 @@ into HTTP responses in one place too.
     │   ├── InvalidDocument          a file or value broke its contract (names the fields)
     │   ├── UnreadableFile           missing, unreadable, or not JSON/YAML
     │   └── UnknownId                an id that the knowledge base or store doesn't hold
+    ├── SafetyStop                   exit 3: psoas will not guide this now, for safety's sake
     ├── StoreError                   the database could not be reached or written
     └── ContentError                 the shipped knowledge base is broken (a bug in psoas)
 """
@@ -74,6 +75,16 @@ class UnknownId(InputError):
         self.given = given
         hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         super().__init__(f"{what}: no entry with id {given!r}{hint}")
+
+
+class SafetyStop(PsoasError):
+    """A request psoas understood but refuses for safety: say why and what to do instead.
+
+    For example, a release session when the latest safety screen rules out
+    pressure on the belly, or when no screen has been done yet.
+    """
+
+    exit_code = 3
 
 
 class StoreError(PsoasError):

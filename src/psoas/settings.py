@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from psoas.errors import FieldProblem, InvalidDocument
 
 APP_NAME = "psoas"
 
@@ -29,6 +31,9 @@ class Settings(BaseSettings):
     """The user's data folder; the embedded SQLite file lives here."""
     database_url: str | None = None
     """An SQLAlchemy URL (e.g. ``postgresql+psycopg://user@host/db``); None means the local file."""
+    session_speed: float = Field(default=1.0, ge=1.0, le=1000.0)
+    """How many times faster than real time a guided session runs: for tests and
+    demonstrations only (``PSOAS_SESSION_SPEED=60`` runs a 20-minute session in 20 s)."""
 
     @property
     def resolved_database_url(self) -> str:
@@ -39,5 +44,15 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    """Read settings from the environment."""
-    return Settings()
+    """Read settings from the environment, naming any ``PSOAS_*`` variable that is wrong."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            FieldProblem(
+                "PSOAS_" + "_".join(str(part) for part in details["loc"]).upper(),
+                f"{details['msg']}; got {details.get('input')!r}",
+            )
+            for details in error.errors()
+        ]
+        raise InvalidDocument("the environment", problems) from None

@@ -1,4 +1,4 @@
-"""The knowledge base: anatomy, causes, techniques, tools and safety rules as YAML data.
+"""The knowledge base: anatomy, causes, techniques, tools, safety rules and the session script.
 
 The files beside this module are written in psoas's own words and checked
 against :mod:`psoas.content.models` when loaded. :func:`load_knowledge_base`
@@ -41,7 +41,7 @@ __all__ = [
     "load_knowledge_base",
 ]
 
-_SECTIONS = ("anatomy", "causes", "tools", "safety_rules")
+_SECTIONS = ("anatomy", "causes", "tools", "safety_rules", "session")
 
 
 @functools.cache

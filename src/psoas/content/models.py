@@ -7,9 +7,17 @@ person is shown a half-empty page.
 
 from __future__ import annotations
 
+import string
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from psoas.content.vocabulary import (
     CareAction,
@@ -139,6 +147,8 @@ class Tool(_Entry):
 
     id: ToolId
     name: Text
+    short_name: Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)]
+    """How a spoken cue names it: "your {short_name}"."""
     description: Text
     technique: Id
 
@@ -162,6 +172,101 @@ class SafetyRule(_Entry):
         return self
 
 
+CUE_PLACEHOLDERS = frozenset({"tool", "side", "placement", "placements"})
+"""The only names a session cue may fill in; anything else is a typo caught at load."""
+
+
+def _check_placeholders(text: str) -> str:
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is not None and name not in CUE_PLACEHOLDERS:
+            allowed = ", ".join("{" + n + "}" for n in sorted(CUE_PLACEHOLDERS))
+            raise ValueError(f"unknown placeholder {{{name}}}; a cue may use {allowed}")
+    return text
+
+
+CueText = Annotated[Text, AfterValidator(_check_placeholders)]
+
+
+class ScriptStep(_Entry):
+    """What one step of a guided session is called and what is said when it starts."""
+
+    title: CueText
+    cue: CueText
+
+
+class PrepareScript(ScriptStep):
+    """The first step: what to have ready before any pressure goes on."""
+
+    checklist: list[CueText] = Field(min_length=3)
+
+
+class Movement(ScriptStep):
+    """A pin-and-stretch movement made while the pressure is held."""
+
+    id: Id
+
+
+class KindScript(_Entry):
+    """The steps that differ between a self-release and a practitioner's manual release."""
+
+    prepare: PrepareScript
+    placements: list[ScriptStep] = Field(min_length=1)
+    """What is said at each spot on one side, first spot first."""
+    shift: ScriptStep
+    change_sides: ScriptStep
+    movements: list[Movement] = Field(min_length=1)
+
+
+class SecondsRange(_Entry):
+    """An inclusive range of whole numbers."""
+
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SecondsRange:
+        if self.min > self.max:
+            raise ValueError("min must not be above max")
+        return self
+
+
+class Spoken(_Entry):
+    """The short phrases a voice says between the step cues."""
+
+    breathe_in: Text
+    breathe_out: Text
+    half_way: Text
+    paused: Text
+    resumed: Text
+    finished: Text
+
+
+class SessionScript(_Entry):
+    """What a guided session says, and how much release each side gets."""
+
+    placements_per_side: SecondsRange
+    hold_seconds: SecondsRange
+    breathing_technique: Id
+    manual_technique: Id
+    warm_up: ScriptStep
+    breathing: list[ScriptStep] = Field(min_length=1)
+    reassess: ScriptStep
+    self_release: KindScript
+    manual_release: KindScript
+    spoken: Spoken
+
+    @model_validator(mode="after")
+    def _enough_placements(self) -> SessionScript:
+        kinds = {"self_release": self.self_release, "manual_release": self.manual_release}
+        for name, kind in kinds.items():
+            if len(kind.placements) < self.placements_per_side.max:
+                raise ValueError(
+                    f"{name} has {len(kind.placements)} placement cues; "
+                    f"placements_per_side allows {self.placements_per_side.max}"
+                )
+        return self
+
+
 class KnowledgeBase(_Entry):
     """Everything psoas knows, loaded and cross-checked as one object."""
 
@@ -170,6 +275,7 @@ class KnowledgeBase(_Entry):
     techniques: list[Technique]
     tools: list[Tool]
     safety_rules: list[SafetyRule]
+    session: SessionScript
 
     @model_validator(mode="after")
     def _references_resolve(self) -> KnowledgeBase:
@@ -187,6 +293,7 @@ class KnowledgeBase(_Entry):
             if by_id[tool.technique].tool != tool.id:
                 raise ValueError(f"tool {tool.id}: {tool.technique} is not a release with it")
         self._releases_exclude_what_blocks_them()
+        self._session_script_resolves(by_id)
         _exactly("cause", [c.id for c in self.causes], list(FactorId))
         _exactly("tool", [t.id for t in self.tools], list(ToolId))
         _exactly(
@@ -195,6 +302,15 @@ class KnowledgeBase(_Entry):
             [*RedFlagId, *DerivedConditionId],
         )
         return self
+
+    def _session_script_resolves(self, by_id: dict[str, Technique]) -> None:
+        script = self.session
+        _all_known("session", [script.breathing_technique, script.manual_technique], set(by_id))
+        breathing = by_id[script.breathing_technique].dose
+        if not (breathing.breath_in_seconds and breathing.breath_out_seconds):
+            raise ValueError(f"session: {script.breathing_technique} has no breath timing")
+        if by_id[script.manual_technique].kind is not TechniqueKind.MANUAL_RELEASE:
+            raise ValueError(f"session: {script.manual_technique} is not a manual release")
 
     def _releases_exclude_what_blocks_them(self) -> None:
         """Sustained-pressure techniques list every condition that blocks self-release."""

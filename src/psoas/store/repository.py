@@ -4,25 +4,46 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from psoas.store.tables import AssessmentRow, IntakeRow, PersonRow, PlanRow
+from psoas.store.tables import (
+    AssessmentRow,
+    IntakeRow,
+    PersonRow,
+    PlanRow,
+    SessionRow,
+    SessionStepRow,
+    utc_now,
+)
 
 __all__ = [
+    "StepEntry",
     "assessments_of",
     "content_hash",
+    "create_session",
     "find_person",
     "get_or_create_person",
+    "get_session",
     "intakes_of",
+    "latest_assessment",
+    "latest_intake",
     "latest_plan",
+    "latest_unfinished_session",
     "list_people",
     "plans_of",
     "save_assessment",
     "save_intake",
     "save_plan",
+    "save_progress",
+    "sessions_of",
+    "set_aftermath",
+    "steps_of",
 ]
 
 
@@ -141,3 +162,155 @@ def plans_of(session: Session, *, person_id: int) -> list[PlanRow]:
     """A person's plan versions, oldest first."""
     query = select(PlanRow).where(PlanRow.person_id == person_id).order_by(PlanRow.version)
     return list(session.scalars(query))
+
+
+def latest_intake(session: Session, *, person_id: int) -> IntakeRow | None:
+    """The person's most recently stored intake."""
+    query = select(IntakeRow).where(IntakeRow.person_id == person_id).order_by(IntakeRow.id.desc())
+    return session.scalars(query.limit(1)).first()
+
+
+def latest_assessment(session: Session, *, person_id: int) -> AssessmentRow | None:
+    """The person's most recent assessment: the safety screen that counts now."""
+    query = (
+        select(AssessmentRow)
+        .where(AssessmentRow.person_id == person_id)
+        .order_by(AssessmentRow.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def create_session(
+    session: Session,
+    *,
+    person: PersonRow,
+    assessment: AssessmentRow,
+    kind: str,
+    tool: str | None,
+    minutes: int,
+    timeline: dict[str, Any],
+    status: str,
+    before: dict[str, Any] | None,
+) -> SessionRow:
+    """Store a new guided session, not yet begun."""
+    row = SessionRow(
+        person=person,
+        assessment_id=assessment.id,
+        safety_level=assessment.safety_level,
+        kind=kind,
+        tool=tool,
+        minutes=minutes,
+        timeline=timeline,
+        status=status,
+        step_index=0,
+        step_elapsed=0.0,
+        before=before,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def get_session(session: Session, *, session_id: int) -> SessionRow | None:
+    """One session by id."""
+    return session.get(SessionRow, session_id)
+
+
+def sessions_of(session: Session, *, person_id: int | None = None) -> list[SessionRow]:
+    """Every session (or one person's), oldest first."""
+    query = select(SessionRow).order_by(SessionRow.id)
+    if person_id is not None:
+        query = query.where(SessionRow.person_id == person_id)
+    return list(session.scalars(query))
+
+
+def latest_unfinished_session(
+    session: Session, *, person_id: int, status: str
+) -> SessionRow | None:
+    """The person's newest session still in ``status`` (the one a resume continues)."""
+    query = (
+        select(SessionRow)
+        .where(SessionRow.person_id == person_id, SessionRow.status == status)
+        .order_by(SessionRow.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    """What is stored of one step: planned and spent seconds, and how it was left."""
+
+    index: int
+    phase: str
+    side: str | None
+    planned_seconds: int
+    spent_seconds: float
+    outcome: str | None
+
+
+def save_progress(
+    session: Session,
+    *,
+    session_id: int,
+    status: str,
+    step_index: int,
+    step_elapsed: float,
+    steps: Sequence[StepEntry],
+    finished: bool,
+) -> None:
+    """Record a checkpoint: the position, and each step's row (updated, never duplicated)."""
+    row = session.get(SessionRow, session_id)
+    if row is None:
+        raise LookupError(f"no session {session_id}")
+    now = utc_now()
+    row.status = status
+    row.step_index = step_index
+    row.step_elapsed = step_elapsed
+    row.updated_at = now
+    row.finished_at = now if finished else None
+    stored = {step.step_index: step for step in steps_of(session, session_id=session_id)}
+    for entry in steps:
+        step_row = stored.get(entry.index)
+        if step_row is None:
+            session.add(
+                SessionStepRow(
+                    session_id=session_id,
+                    step_index=entry.index,
+                    phase=entry.phase,
+                    side=entry.side,
+                    planned_seconds=entry.planned_seconds,
+                    spent_seconds=entry.spent_seconds,
+                    outcome=entry.outcome,
+                )
+            )
+        elif (step_row.spent_seconds, step_row.outcome) != (entry.spent_seconds, entry.outcome):
+            step_row.spent_seconds = entry.spent_seconds
+            step_row.outcome = entry.outcome
+    session.flush()
+
+
+def steps_of(session: Session, *, session_id: int) -> list[SessionStepRow]:
+    """A session's step rows, in step order."""
+    query = (
+        select(SessionStepRow)
+        .where(SessionStepRow.session_id == session_id)
+        .order_by(SessionStepRow.step_index)
+    )
+    return list(session.scalars(query))
+
+
+def set_aftermath(
+    session: Session,
+    *,
+    session_id: int,
+    after: dict[str, Any] | None,
+    felt: list[str] | None,
+    at: datetime | None = None,
+) -> None:
+    """Keep the ratings after a session and what was felt."""
+    row = session.get(SessionRow, session_id)
+    if row is None:
+        raise LookupError(f"no session {session_id}")
+    row.after = after
+    row.felt = felt
+    row.updated_at = at or utc_now()

@@ -1,4 +1,4 @@
-"""The tables: practitioners, people, intakes, assessments and plan versions.
+"""The tables: practitioners, people, intakes, assessments, plan versions and guided sessions.
 
 Contract documents are kept whole as JSON (the record of what was said and
 concluded, exactly as it was) beside the columns that are queried.
@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -125,3 +134,54 @@ class PlanRow(Base):
     safety_level: Mapped[str] = mapped_column(String(16))
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class SessionRow(Base):
+    """A guided session: its timeline, where it is, and the ratings around it.
+
+    ``step_index`` and ``step_elapsed`` are the last checkpoint: a session that
+    was interrupted continues from there.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL"), index=True
+    )
+    """The safety screen that allowed it."""
+    safety_level: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    tool: Mapped[str | None] = mapped_column(String(32))
+    minutes: Mapped[int] = mapped_column(Integer)
+    timeline: Mapped[dict[str, Any]] = mapped_column(Document)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    step_index: Mapped[int] = mapped_column(Integer, default=0)
+    step_elapsed: Mapped[float] = mapped_column(Float, default=0.0)
+    before: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    after: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    felt: Mapped[list[str] | None] = mapped_column(Document)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[PersonRow] = relationship()
+
+
+class SessionStepRow(Base):
+    """One step of a session as it went; one row per step, however often it was saved."""
+
+    __tablename__ = "session_steps"
+    __table_args__ = (UniqueConstraint("session_id", "step_index"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    )
+    step_index: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str | None] = mapped_column(String(8))
+    planned_seconds: Mapped[int] = mapped_column(Integer)
+    spent_seconds: Mapped[float] = mapped_column(Float)
+    outcome: Mapped[str | None] = mapped_column(String(16))

@@ -1,0 +1,174 @@
+"""A guided session as it is kept: ratings before and after, what was felt, time in each step.
+
+These are what the store holds and the faces show (``psoas session list`` and
+``show``); the timeline itself is the contract in :mod:`psoas.core.timeline`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from psoas.content.vocabulary import SafetyLevel, ToolId
+from psoas.core.session_events import StepOutcome
+from psoas.core.timeline import Phase, SessionKind, Side, Timeline
+from psoas.core.validation import validate_document
+
+Rating = Annotated[int, Field(ge=0, le=10)]
+
+
+class Ratings(BaseModel):
+    """How a person feels, each 0 (none, or worst for breathing) to 10; any may be left out."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    low_back_pain: Rating | None = None
+    hip_pain: Rating | None = None
+    stress: Rating | None = None
+    breathing_ease: Rating | None = None
+    """0 = breathing feels very hard, 10 = completely easy."""
+
+    def given(self) -> dict[str, int]:
+        """Only the ratings that were given."""
+        return {name: value for name, value in self.model_dump().items() if value is not None}
+
+
+RATING_QUESTIONS: dict[str, str] = {
+    "low_back_pain": "Low back pain (0 = none, 10 = worst imaginable)",
+    "hip_pain": "Hip or groin pain (0 = none, 10 = worst imaginable)",
+    "stress": "Stress (0 = calm, 10 = extremely stressed)",
+    "breathing_ease": "Breathing ease (0 = very hard, 10 = completely easy)",
+}
+"""Each rating as a question, in the order they are asked."""
+
+
+class Felt(StrEnum):
+    """What a person noticed during a release."""
+
+    DEEP_ACHE = "deep_ache"
+    HIP_OR_GROIN_REFERRAL = "hip_or_groin_referral"
+    EMOTIONAL_RELEASE = "emotional_release"
+    NONE = "none"
+
+
+FELT_LABELS: dict[Felt, str] = {
+    Felt.DEEP_ACHE: "a deep ache",
+    Felt.HIP_OR_GROIN_REFERRAL: "feeling spreading to the hip or groin",
+    Felt.EMOTIONAL_RELEASE: "an emotional release",
+    Felt.NONE: "nothing in particular",
+}
+
+
+class Aftermath(BaseModel):
+    """Ratings after a session and what was felt."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    ratings: Ratings = Ratings()
+    felt: list[Annotated[Felt, Field(strict=False)]] = []
+
+    @field_validator("felt")
+    @classmethod
+    def _none_stands_alone(cls, felt: list[Felt]) -> list[Felt]:
+        if Felt.NONE in felt and len(felt) > 1:
+            raise ValueError("'none' cannot be listed together with something felt")
+        if len(set(felt)) != len(felt):
+            raise ValueError("each feeling may be listed once")
+        return felt
+
+
+def parse_ratings(data: object, *, source: str) -> Ratings:
+    """Validate ratings given as plain data, naming every bad field."""
+    return validate_document(Ratings, data, source=source)
+
+
+def parse_aftermath(data: object, *, source: str) -> Aftermath:
+    """Validate after-session ratings and feelings, naming every bad field."""
+    return validate_document(Aftermath, data, source=source)
+
+
+class SessionStatus(StrEnum):
+    """Whether a session can still be continued."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class StepRecord(BaseModel):
+    """One step as it went: planned and spent running time, and how it was left."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    phase: Phase
+    side: Side | None
+    title: str
+    planned_seconds: int
+    spent_seconds: float
+    outcome: StepOutcome | None
+    """None while the step has not been left yet."""
+
+
+class SessionRecord(BaseModel):
+    """A stored session, whole."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    person: str
+    kind: SessionKind
+    tool: ToolId | None
+    minutes: int
+    status: SessionStatus
+    safety_level: SafetyLevel
+    """The safety screen's level when the session was started."""
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    step_index: int
+    """Where the session is (or ended)."""
+    step_elapsed: float
+    before: Ratings | None
+    after: Ratings | None
+    felt: list[Felt]
+    steps: list[StepRecord]
+    timeline: Timeline
+
+    @property
+    def spent_seconds(self) -> float:
+        """Running time actually spent, all steps together."""
+        return sum(step.spent_seconds for step in self.steps)
+
+    def change(self) -> dict[str, int]:
+        """After minus before, for each rating given both times."""
+        if self.before is None or self.after is None:
+            return {}
+        before, after = self.before.given(), self.after.given()
+        return {name: after[name] - before[name] for name in before if name in after}
+
+    def to_document(self) -> dict[str, Any]:
+        """The record as JSON, with the contract timeline inside."""
+        document: dict[str, Any] = self.model_dump(mode="json", by_alias=True)
+        document["spent_seconds"] = round(self.spent_seconds, 3)
+        document["change"] = self.change()
+        return document
+
+
+class SessionSummary(BaseModel):
+    """One line of ``psoas session list``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    person: str
+    kind: SessionKind
+    tool: ToolId | None
+    minutes: int
+    status: SessionStatus
+    started_at: datetime
+    steps_done: int
+    step_count: int
+    change: dict[str, int]

@@ -1,0 +1,461 @@
+"""Guided sessions: preview a timeline, start or resume one safely, keep what happened.
+
+Safety first: a release session (by tool or by a practitioner's hands) starts
+or resumes only when the person's latest stored safety screen allows
+sustained pressure on the belly. No screen at all counts as "no".
+
+While a session runs, its runner publishes checkpoints at every step boundary
+and every few seconds; :class:`_CheckpointWriter` stores the latest on its own
+thread, so a slow disk never makes a cue late, and a crash, a kill or a closed
+terminal loses at most those few seconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import SafetyLevel, ToolId
+from psoas.core.intake import parse_intake
+from psoas.core.planning import TOOL_PREFERENCE
+from psoas.core.safety import SafetyReason, SafetyResult
+from psoas.core.session_events import (
+    Progress,
+    RunState,
+    SessionEvent,
+    Snapshot,
+    StepLog,
+    StepOutcome,
+)
+from psoas.core.session_records import (
+    Aftermath,
+    Ratings,
+    SessionRecord,
+    SessionStatus,
+    SessionSummary,
+    StepRecord,
+)
+from psoas.core.timeline import SessionKind, Timeline, build_timeline, check_minutes
+from psoas.errors import FieldProblem, InvalidDocument, SafetyStop, StoreError, UnknownId
+from psoas.session import Clock, MonotonicClock, Runner
+from psoas.session.voice import BellSpeaker, EspeakSpeaker, Speaker, Voice, find_espeak
+from psoas.settings import Settings
+from psoas.store import Database
+from psoas.store import repository as repo
+from psoas.store.tables import AssessmentRow, PersonRow, SessionRow, SessionStepRow
+
+CHECKPOINT_SECONDS = 5.0
+"""A session is stored at least this often (in session time) while it runs."""
+
+Subscriber = Callable[[SessionEvent], None]
+
+
+def preview(*, kind: SessionKind, minutes: int, tool: ToolId | None = None) -> Timeline:
+    """The timeline a session of this kind and length would follow."""
+    return build_timeline(kind=kind, minutes=minutes, tool=tool, knowledge=load_knowledge_base())
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """Why a session may go ahead: the screen it rests on, and the cautions to keep in mind."""
+
+    person: str
+    screened_at: datetime
+    level: SafetyLevel
+    cautions: list[SafetyReason]
+    tool: ToolId | None
+
+
+def clearance(
+    database: Database, *, person: str, kind: SessionKind, tool: ToolId | None = None
+) -> Clearance:
+    """Check that this person may have a release session now, and with which tool."""
+    with database.transaction() as session:
+        found, _, _ = _cleared(session, person=person, kind=kind, tool=tool)
+    return found
+
+
+def start(
+    database: Database,
+    *,
+    person: str,
+    kind: SessionKind,
+    minutes: int,
+    clock: Clock,
+    tool: ToolId | None = None,
+    before: Ratings | None = None,
+) -> GuidedSession:
+    """Store a new session and return it ready to run (the safety screen is checked again)."""
+    check_minutes(minutes)
+    with database.transaction() as session:
+        cleared, (person_row, assessment), _ = _cleared(
+            session, person=person, kind=kind, tool=tool
+        )
+        timeline = build_timeline(
+            kind=kind, minutes=minutes, tool=cleared.tool, knowledge=load_knowledge_base()
+        )
+        row = repo.create_session(
+            session,
+            person=person_row,
+            assessment=assessment,
+            kind=kind.value,
+            tool=cleared.tool.value if cleared.tool else None,
+            minutes=minutes,
+            timeline=timeline.to_document(),
+            status=SessionStatus.IN_PROGRESS.value,
+            before=before.given() if before else None,
+        )
+        session_id = row.id
+    runner = Runner(timeline, clock, checkpoint_every=CHECKPOINT_SECONDS)
+    return GuidedSession(database, session_id=session_id, person=person, runner=runner)
+
+
+def resume(
+    database: Database, *, person: str, clock: Clock, session_id: int | None = None
+) -> GuidedSession:
+    """Continue an interrupted session (the person's newest, or ``session_id``) where it was."""
+    with database.transaction() as session:
+        row = _unfinished(session, person=person, session_id=session_id)
+        kind = SessionKind(row.kind)
+        _cleared(session, person=row.person.label, kind=kind, tool=_tool(row.tool))
+        timeline = Timeline.model_validate(row.timeline)
+        progress = _progress_of(row, timeline, repo.steps_of(session, session_id=row.id))
+        found_id, label = row.id, row.person.label
+    runner = Runner(timeline, clock, progress=progress, checkpoint_every=CHECKPOINT_SECONDS)
+    return GuidedSession(database, session_id=found_id, person=label, runner=runner)
+
+
+def record_aftermath(database: Database, *, session_id: int, aftermath: Aftermath) -> None:
+    """Keep the ratings after a session and what was felt."""
+    with database.transaction() as session:
+        if repo.get_session(session, session_id=session_id) is None:
+            raise UnknownId("session", str(session_id))
+        repo.set_aftermath(
+            session,
+            session_id=session_id,
+            after=aftermath.ratings.given(),
+            felt=[felt.value for felt in aftermath.felt],
+        )
+
+
+def session_record(database: Database, *, session_id: int) -> SessionRecord:
+    """One stored session, whole."""
+    with database.transaction() as session:
+        row = repo.get_session(session, session_id=session_id)
+        if row is None:
+            raise UnknownId("session", str(session_id))
+        return _record(row, repo.steps_of(session, session_id=row.id))
+
+
+def list_sessions(database: Database, *, person: str | None = None) -> list[SessionSummary]:
+    """Every stored session (or one person's), oldest first."""
+    with database.transaction() as session:
+        person_id = None
+        if person is not None:
+            person_row = repo.find_person(session, label=person)
+            if person_row is None:
+                raise UnknownId("person", person)
+            person_id = person_row.id
+        summaries = []
+        for row in repo.sessions_of(session, person_id=person_id):
+            record = _record(row, repo.steps_of(session, session_id=row.id))
+            done = sum(1 for step in record.steps if step.outcome is not None)
+            summaries.append(
+                SessionSummary(
+                    id=record.id,
+                    person=record.person,
+                    kind=record.kind,
+                    tool=record.tool,
+                    minutes=record.minutes,
+                    status=record.status,
+                    started_at=record.started_at,
+                    steps_done=done,
+                    step_count=len(record.timeline.steps),
+                    change=record.change(),
+                )
+            )
+    return summaries
+
+
+def clock_for(settings: Settings) -> Clock:
+    """The real clock, sped up only when ``PSOAS_SESSION_SPEED`` says so (tests, demos)."""
+    return MonotonicClock(speed=settings.session_speed)
+
+
+@dataclass(frozen=True)
+class VoiceChoice:
+    """The voice a face should subscribe, and how to tell the person which one it is."""
+
+    voice: Voice | None
+    description: str
+
+
+def voice_for(*, enabled: bool, ring: Callable[[], None]) -> VoiceChoice:
+    """espeak-ng when installed, the terminal bell (``ring``) when not, nothing when disabled."""
+    if not enabled:
+        return VoiceChoice(None, "voice off")
+    spoken = load_knowledge_base().session.spoken
+    espeak = find_espeak()
+    if espeak is not None:
+        return VoiceChoice(Voice(EspeakSpeaker(espeak), spoken), "spoken cues by espeak-ng")
+    speaker: Speaker = BellSpeaker(ring)
+    return VoiceChoice(
+        Voice(speaker, spoken),
+        "espeak-ng is not installed, so a bell marks each new step "
+        "(sudo apt install espeak-ng for spoken cues)",
+    )
+
+
+class GuidedSession:
+    """A stored session with its runner: the controls a face needs, and :meth:`run`."""
+
+    def __init__(self, database: Database, *, session_id: int, person: str, runner: Runner) -> None:
+        self.id = session_id
+        self.person = person
+        self.timeline = runner.timeline
+        self._runner = runner
+        self._writer = _CheckpointWriter(database, session_id, runner.timeline)
+        runner.subscribe(self._writer.on_event)
+
+    def subscribe(self, subscriber: Subscriber) -> None:
+        """Receive every event of the run (called on the runner's thread: keep it quick)."""
+        self._runner.subscribe(subscriber)
+
+    def run(self) -> SessionStatus:
+        """Run to the end or until stopped (blocks); every checkpoint is stored on the way."""
+        self._writer.start()
+        try:
+            state = self._runner.run()
+        finally:
+            self._writer.close()
+        if self._writer.error is not None:
+            raise self._writer.error
+        return SessionStatus.COMPLETED if state is RunState.FINISHED else SessionStatus.IN_PROGRESS
+
+    def snapshot(self) -> Snapshot:
+        return self._runner.snapshot()
+
+    def pause(self) -> None:
+        self._runner.pause()
+
+    def resume(self) -> None:
+        self._runner.resume()
+
+    def toggle_pause(self) -> None:
+        self._runner.toggle_pause()
+
+    def skip(self) -> None:
+        self._runner.skip()
+
+    def back(self) -> None:
+        self._runner.back()
+
+    def stop(self) -> None:
+        """Stop for now; the session stays resumable from here."""
+        self._runner.stop()
+
+
+class _CheckpointWriter:
+    """Stores the newest progress on its own thread; older ones not yet written are superseded."""
+
+    def __init__(self, database: Database, session_id: int, timeline: Timeline) -> None:
+        self.database = database
+        self.session_id = session_id
+        self.timeline = timeline
+        self.error: StoreError | None = None
+        self.writes = 0
+        self._latest: Progress | None = None
+        self._closed = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._write_latest, name="psoas-checkpoints")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def on_event(self, event: SessionEvent) -> None:
+        if event.progress is not None:
+            with self._changed:
+                self._latest = event.progress
+                self._changed.notify()
+
+    def close(self) -> None:
+        """Write what is still waiting, then stop."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify()
+        if self._thread.is_alive():
+            self._thread.join()
+        elif self._latest is not None:  # never started: write synchronously
+            self._save(self._latest)
+
+    def _write_latest(self) -> None:
+        while True:
+            with self._changed:
+                self._changed.wait_for(lambda: self._latest is not None or self._closed)
+                progress, self._latest = self._latest, None
+                closed = self._closed
+            if progress is not None:
+                self._save(progress)
+            if closed and progress is None:
+                return
+
+    def _save(self, progress: Progress) -> None:
+        entries = [
+            repo.StepEntry(
+                index=index,
+                phase=step.phase.value,
+                side=step.side.value if step.side else None,
+                planned_seconds=step.duration,
+                spent_seconds=round(log.spent_seconds, 3),
+                outcome=log.outcome.value if log.outcome else None,
+            )
+            for index, (step, log) in enumerate(
+                zip(self.timeline.steps, progress.steps, strict=True)
+            )
+            if log.spent_seconds > 0 or log.outcome is not None or index == progress.step_index
+        ]
+        status = SessionStatus.COMPLETED if progress.finished else SessionStatus.IN_PROGRESS
+        try:
+            with self.database.transaction() as session:
+                repo.save_progress(
+                    session,
+                    session_id=self.session_id,
+                    status=status.value,
+                    step_index=progress.step_index,
+                    step_elapsed=round(progress.step_elapsed, 3),
+                    steps=entries,
+                    finished=progress.finished,
+                )
+            self.writes += 1
+        except StoreError as error:  # keep guiding; report when the session ends
+            self.error = self.error or error
+
+
+def _cleared(
+    session: Session, *, person: str, kind: SessionKind, tool: ToolId | None
+) -> tuple[Clearance, tuple[PersonRow, AssessmentRow], SafetyResult]:
+    person_row = repo.find_person(session, label=person)
+    assessment = repo.latest_assessment(session, person_id=person_row.id) if person_row else None
+    if person_row is None or assessment is None:
+        raise SafetyStop(
+            f"there is no safety screen for {person!r} yet, and a release session needs one: "
+            "answer the questions with 'psoas intake', or run 'psoas assess FILE', first"
+        )
+    safety = SafetyResult.model_validate(assessment.document["safety"])
+    when = assessment.created_at.date().isoformat()
+    if not safety.self_release_allowed:
+        raise SafetyStop(_refusal(safety, when, kind))
+    chosen = tool
+    if kind is SessionKind.SELF_RELEASE and chosen is None:
+        chosen = _preferred_tool(session, person_row.id)
+        if chosen is None:
+            problem = FieldProblem(
+                "tool",
+                "no release tool is on record for you; name the one you will use with --tool, "
+                "or read 'psoas library show choosing_a_release_tool'",
+            )
+            raise InvalidDocument("--tool", [problem])
+    if kind is SessionKind.MANUAL_RELEASE:
+        chosen = None
+    cautions = [reason for reason in safety.reasons if reason.level is SafetyLevel.CAUTION]
+    found = Clearance(person, assessment.created_at, safety.level, cautions, chosen)
+    return found, (person_row, assessment), safety
+
+
+def _refusal(safety: SafetyResult, when: str, kind: SessionKind) -> str:
+    who = "a release session" if kind is SessionKind.SELF_RELEASE else "a manual release"
+    if safety.level in (SafetyLevel.URGENT, SafetyLevel.REFER):
+        serious = [r.message for r in safety.reasons if r.level is safety.level]
+        return f"your safety screen of {when} ({safety.level.value}) rules out {who}. " + " ".join(
+            serious[:2]
+        )
+    if safety.unanswered:
+        listed = ", ".join(flag.value for flag in safety.unanswered)
+        return (
+            f"your safety screen of {when} left questions unanswered ({listed}); "
+            f"answer them with 'psoas intake' before {who}"
+        )
+    blocking = " ".join(reason.message for reason in safety.reasons[:2])
+    return f"your safety screen of {when} rules out pressure on the belly for now. {blocking}"
+
+
+def _preferred_tool(session: Session, person_id: int) -> ToolId | None:
+    intake_row = repo.latest_intake(session, person_id=person_id)
+    if intake_row is None:
+        return None
+    owned = parse_intake(intake_row.document).owned_tools()
+    return next((tool for tool in TOOL_PREFERENCE if tool in owned), None)
+
+
+def _unfinished(session: Session, *, person: str, session_id: int | None) -> SessionRow:
+    if session_id is not None:
+        row = repo.get_session(session, session_id=session_id)
+        if row is None:
+            raise UnknownId("session", str(session_id))
+        if row.status == SessionStatus.COMPLETED.value:
+            problem = FieldProblem("ID", f"session {session_id} is already complete")
+            raise InvalidDocument("psoas session resume", [problem])
+        return row
+    person_row = repo.find_person(session, label=person)
+    row = None
+    if person_row is not None:
+        row = repo.latest_unfinished_session(
+            session, person_id=person_row.id, status=SessionStatus.IN_PROGRESS.value
+        )
+    if row is None:
+        problem = FieldProblem("person", f"{person!r} has no unfinished session to resume")
+        raise InvalidDocument("psoas session resume", [problem])
+    return row
+
+
+def _progress_of(row: SessionRow, timeline: Timeline, step_rows: list[SessionStepRow]) -> Progress:
+    logs = [StepLog()] * len(timeline.steps)
+    for step_row in step_rows:
+        outcome = StepOutcome(step_row.outcome) if step_row.outcome else None
+        logs[step_row.step_index] = StepLog(step_row.spent_seconds, outcome)
+    return Progress(step_index=row.step_index, step_elapsed=row.step_elapsed, steps=tuple(logs))
+
+
+def _record(row: SessionRow, step_rows: list[SessionStepRow]) -> SessionRecord:
+    timeline = Timeline.model_validate(row.timeline)
+    progress = _progress_of(row, timeline, step_rows)
+    steps = [
+        StepRecord(
+            index=index,
+            phase=step.phase,
+            side=step.side,
+            title=step.title,
+            planned_seconds=step.duration,
+            spent_seconds=progress.steps[index].spent_seconds,
+            outcome=progress.steps[index].outcome,
+        )
+        for index, step in enumerate(timeline.steps)
+    ]
+    return SessionRecord(
+        id=row.id,
+        person=row.person.label,
+        kind=SessionKind(row.kind),
+        tool=_tool(row.tool),
+        minutes=row.minutes,
+        status=SessionStatus(row.status),
+        safety_level=SafetyLevel(row.safety_level),
+        started_at=row.started_at,
+        updated_at=row.updated_at,
+        finished_at=row.finished_at,
+        step_index=row.step_index,
+        step_elapsed=row.step_elapsed,
+        before=Ratings.model_validate(row.before) if row.before is not None else None,
+        after=Ratings.model_validate(row.after) if row.after is not None else None,
+        felt=list(row.felt or []),
+        steps=steps,
+        timeline=timeline,
+    )
+
+
+def _tool(value: str | None) -> ToolId | None:
+    return ToolId(value) if value else None
