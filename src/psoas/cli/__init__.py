@@ -49,6 +49,14 @@ library_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(library_app, name="library")
+session_app = typer.Typer(
+    cls=_ReportingGroup,
+    help="Guided release sessions: preview the timeline, run it hands-free, resume it "
+    "after an interruption, and look back at past sessions.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(session_app, name="session")
 
 
 DEFAULT_PERSON = "me"
@@ -61,6 +69,23 @@ class SchemaName(StrEnum):
     intake = "intake"
     assessment = "assessment"
     plan = "plan"
+    session = "session"
+
+
+class SessionKindName(StrEnum):
+    """Who applies the pressure (the values of ``psoas.core.timeline.SessionKind``)."""
+
+    self_release = "self_release"
+    manual_release = "manual_release"
+
+
+class ToolName(StrEnum):
+    """A release tool (the values of ``psoas.content.vocabulary.ToolId``)."""
+
+    pso_rite = "pso_rite"
+    ql_claw = "ql_claw"
+    foam_roller = "foam_roller"
+    massage_ball = "massage_ball"
 
 
 IntakeFile = Annotated[
@@ -72,6 +97,43 @@ PersonOption = Annotated[
 ]
 SaveFlag = Annotated[
     bool, typer.Option("--save/--no-save", help="Keep the intake and result in the local store.")
+]
+
+
+KindOption = Annotated[
+    SessionKindName,
+    typer.Option(
+        "--kind", help="self_release with your tool, or manual_release led by a practitioner."
+    ),
+]
+MinutesOption = Annotated[
+    int, typer.Option("--minutes", help="How long the session lasts, 10 to 45 minutes.")
+]
+ToolOption = Annotated[
+    ToolName | None,
+    typer.Option(
+        "--tool", help="The release tool (default: the one your intake names).", show_default=False
+    ),
+]
+VoiceFlag = Annotated[
+    bool,
+    typer.Option(
+        "--voice/--no-voice", help="Speak the cues (espeak-ng), or ring the bell without it."
+    ),
+]
+PlainFlag = Annotated[
+    bool, typer.Option("--plain", help="Print the steps as lines instead of the full screen.")
+]
+NothingChangedFlag = Annotated[
+    bool,
+    typer.Option(
+        "--nothing-changed",
+        help="Confirm that nothing has changed since your safety screen (skips that question).",
+    ),
+]
+RatingsFlag = Annotated[
+    bool,
+    typer.Option("--ratings/--no-ratings", help="Ask how you feel before and after."),
 ]
 
 
@@ -180,6 +242,100 @@ def library_show(
     from psoas.cli import commands
 
     commands.library_show(entry_id, json_output=json_output)
+
+
+@session_app.command("preview")
+def session_preview(
+    kind: KindOption = SessionKindName.self_release,
+    minutes: MinutesOption = 20,
+    tool: ToolOption = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Show the timed steps of a session without starting one."""
+    from psoas.cli import session_commands
+
+    session_commands.preview(
+        kind=kind.value, minutes=minutes, tool=tool.value if tool else None, json_output=json_output
+    )
+
+
+@session_app.command("start")
+def session_start(
+    kind: KindOption = SessionKindName.self_release,
+    minutes: MinutesOption = 20,
+    tool: ToolOption = None,
+    person: PersonOption = DEFAULT_PERSON,
+    voice: VoiceFlag = True,
+    plain: PlainFlag = False,
+    nothing_changed: NothingChangedFlag = False,
+    ratings: RatingsFlag = True,
+) -> None:
+    """Run a guided release session: spoken cues, a breathing pacer, space to pause.
+
+    Needs a safety screen that allows release (psoas intake, or psoas assess FILE).
+    Keys: space pause/resume, n next, b back, q quit (saved; resume carries on).
+    """
+    from psoas.cli import session_commands
+
+    session_commands.start(
+        kind=kind.value,
+        minutes=minutes,
+        tool=tool.value if tool else None,
+        person=person,
+        voice=voice,
+        plain=plain,
+        nothing_changed=nothing_changed,
+        ratings=ratings,
+    )
+
+
+@session_app.command("resume")
+def session_resume(
+    session_id: Annotated[
+        int | None,
+        typer.Argument(metavar="[ID]", help="Which session (default: your newest unfinished one)."),
+    ] = None,
+    person: PersonOption = DEFAULT_PERSON,
+    voice: VoiceFlag = True,
+    plain: PlainFlag = False,
+    nothing_changed: NothingChangedFlag = False,
+    ratings: RatingsFlag = True,
+) -> None:
+    """Carry on with an interrupted session at the step and time where it stopped."""
+    from psoas.cli import session_commands
+
+    session_commands.resume(
+        session_id=session_id,
+        person=person,
+        voice=voice,
+        plain=plain,
+        nothing_changed=nothing_changed,
+        ratings=ratings,
+    )
+
+
+@session_app.command("list")
+def session_list(
+    person: Annotated[
+        str | None, typer.Option("--person", help="Only this person's sessions.")
+    ] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """List stored sessions: when, what, how far, and the change in ratings."""
+    from psoas.cli import session_commands
+
+    session_commands.list_sessions(person=person, json_output=json_output)
+
+
+@session_app.command("show")
+def session_show(
+    session_id: Annotated[int, typer.Argument(metavar="ID", help="A session id (see list).")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Show one session: ratings before and after, and the time spent in every step."""
+    from psoas.cli import session_commands
+
+    session_commands.show(session_id, json_output=json_output)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from psoas.core.assessment import Assessment
 from psoas.core.intake import Intake
 from psoas.core.planning import Plan
+from psoas.core.timeline import Timeline
 
 
 class ContractName(StrEnum):
@@ -23,12 +24,14 @@ class ContractName(StrEnum):
     INTAKE = "intake"
     ASSESSMENT = "assessment"
     PLAN = "plan"
+    SESSION = "session"
 
 
 _MODELS: dict[ContractName, tuple[type[BaseModel], str, str]] = {
     ContractName.INTAKE: (Intake, "validation", "What a person tells psoas about themselves."),
     ContractName.ASSESSMENT: (Assessment, "serialization", "Safety screen and cause profile."),
     ContractName.PLAN: (Plan, "serialization", "A personal program whose items say why."),
+    ContractName.SESSION: (Timeline, "serialization", "The timed steps of a guided session."),
 }
 
 

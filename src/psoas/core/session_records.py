@@ -44,6 +44,14 @@ RATING_QUESTIONS: dict[str, str] = {
 }
 """Each rating as a question, in the order they are asked."""
 
+RATING_LABELS: dict[str, str] = {
+    "low_back_pain": "Low back pain",
+    "hip_pain": "Hip pain",
+    "stress": "Stress",
+    "breathing_ease": "Breathing ease",
+}
+"""Each rating in a few words, for tables."""
+
 
 class Felt(StrEnum):
     """What a person noticed during a release."""

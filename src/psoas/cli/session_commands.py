@@ -1,0 +1,199 @@
+"""What each ``psoas session`` command does once parsed: call the services, then render.
+
+A session runs full screen when both ends of the terminal are a terminal, and
+as plain lines otherwise (or with ``--plain``). Either way the session is
+stored as it goes, so leaving it early loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from typing import Any
+
+from psoas.cli import DEFAULT_PERSON, session_render
+from psoas.cli.render import console
+from psoas.cli.session_prompts import SessionPrompts
+from psoas.content.vocabulary import ToolId
+from psoas.core.session_records import RATING_LABELS, SessionStatus
+from psoas.core.timeline import SessionKind, check_minutes
+from psoas.services import care, sessions
+from psoas.services.storage import store
+from psoas.settings import load_settings
+from psoas.store import Database
+
+PAIN_UP_POINTS = 2
+"""A pain rating this much higher after a session earns a word of advice."""
+
+
+def preview(*, kind: str, minutes: int, tool: str | None, json_output: bool) -> None:
+    """``psoas session preview``."""
+    timeline = sessions.preview(
+        kind=SessionKind(kind), minutes=minutes, tool=ToolId(tool) if tool else None
+    )
+    if json_output:
+        _print_json(timeline.to_document())
+    else:
+        session_render.timeline(timeline)
+
+
+def start(
+    *,
+    kind: str,
+    minutes: int,
+    tool: str | None,
+    person: str,
+    voice: bool,
+    plain: bool,
+    nothing_changed: bool,
+    ratings: bool,
+) -> None:
+    """``psoas session start``."""
+    person = care.check_person_label(person)
+    check_minutes(minutes)
+    session_kind = SessionKind(kind)
+    settings = load_settings()
+    prompts = SessionPrompts(console, stopped="stopped before the session began; nothing started")
+    with store(settings) as database:
+        found = sessions.clearance(
+            database, person=person, kind=session_kind, tool=ToolId(tool) if tool else None
+        )
+        session_render.clearance(found)
+        if not nothing_changed:
+            prompts.confirm_nothing_changed(found)
+        before = prompts.ratings("How do you feel before you start?") if ratings else None
+        guided = sessions.start(
+            database,
+            person=person,
+            kind=session_kind,
+            minutes=minutes,
+            tool=found.tool,
+            before=before,
+            clock=sessions.clock_for(settings),
+        )
+        _guide(database, guided, voice=voice, plain=plain, ratings=ratings)
+
+
+def resume(
+    *,
+    session_id: int | None,
+    person: str,
+    voice: bool,
+    plain: bool,
+    nothing_changed: bool,
+    ratings: bool,
+) -> None:
+    """``psoas session resume``."""
+    person = care.check_person_label(person)
+    settings = load_settings()
+    prompts = SessionPrompts(console, stopped="stopped before the session carried on; it is saved")
+    with store(settings) as database:
+        guided = sessions.resume(
+            database, person=person, session_id=session_id, clock=sessions.clock_for(settings)
+        )
+        found = sessions.clearance(
+            database, person=guided.person, kind=guided.timeline.kind, tool=guided.timeline.tool
+        )
+        session_render.clearance(found)
+        if not nothing_changed:
+            prompts.confirm_nothing_changed(found)
+        _guide(database, guided, voice=voice, plain=plain, ratings=ratings)
+
+
+def list_sessions(*, person: str | None, json_output: bool) -> None:
+    """``psoas session list``."""
+    with store(load_settings()) as database:
+        found = sessions.list_sessions(database, person=person)
+    if json_output:
+        _print_json([summary.model_dump(mode="json") for summary in found])
+    else:
+        session_render.session_list(found)
+
+
+def show(session_id: int, *, json_output: bool) -> None:
+    """``psoas session show``."""
+    with store(load_settings()) as database:
+        record = sessions.session_record(database, session_id=session_id)
+    if json_output:
+        _print_json(record.to_document())
+    else:
+        session_render.session_record(record)
+
+
+def _guide(
+    database: Database, guided: sessions.GuidedSession, *, voice: bool, plain: bool, ratings: bool
+) -> None:
+    """Run the session in the right view, then ask how it went (or say how to carry on)."""
+    full_screen = not plain and sys.stdin.isatty() and sys.stdout.isatty()
+    if full_screen:
+        from psoas.cli.session_view import SessionView
+
+        view = SessionView(guided)
+        choice = sessions.voice_for(enabled=voice, ring=view.ring)
+        view.voice_note = choice.description
+        if choice.voice:
+            guided.subscribe(choice.voice)
+        status = view.run() or SessionStatus.IN_PROGRESS
+        if view.error is not None:
+            raise view.error
+    else:
+        from psoas.cli.session_plain import PlainView
+
+        choice = sessions.voice_for(enabled=voice, ring=_ring)
+        if choice.voice:
+            guided.subscribe(choice.voice)
+        console.print(
+            f"Session {guided.id}: "
+            + session_render.describe(
+                guided.timeline.kind, guided.timeline.tool, guided.timeline.minutes
+            )
+            + f". {choice.description}. Ctrl-C stops and saves.",
+            style="dim",
+        )
+        status = PlainView(guided).run()
+    if status is SessionStatus.COMPLETED:
+        _completed(database, guided, ratings=ratings)
+    else:
+        _stopped(guided)
+    if choice.voice:
+        choice.voice.close(drain=status is SessionStatus.COMPLETED)
+
+
+def _completed(database: Database, guided: sessions.GuidedSession, *, ratings: bool) -> None:
+    console.print(f"\nSession {guided.id} is complete. Well done.", style="bold green")
+    if ratings:
+        prompts = SessionPrompts(console, stopped="the session is saved; no ratings were kept")
+        aftermath = prompts.aftermath()
+        sessions.record_aftermath(database, session_id=guided.id, aftermath=aftermath)
+        record = sessions.session_record(database, session_id=guided.id)
+        for name, change in record.change().items():
+            if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:
+                console.print(
+                    f"Your {RATING_LABELS[name].lower()} is {change} points higher than before. "
+                    "Some tenderness can follow a release and settles within a day or two; if "
+                    "the pain keeps growing, or comes with numbness, weakness, fever or a "
+                    "pulsing feeling in the belly, stop releases and see a clinician.",
+                    style="yellow",
+                )
+    console.print(f"See it again with: psoas session show {guided.id}")
+
+
+def _stopped(guided: sessions.GuidedSession) -> None:
+    snap = guided.snapshot()
+    console.print(
+        f"\nStopped at step {snap.step_index + 1} of {snap.step_count} ({snap.step.title}), "
+        f"{session_render.clock(snap.step_left)} before its end. Your progress is saved.",
+        style="bold",
+    )
+    again = "" if guided.person == DEFAULT_PERSON else f" --person {shlex.quote(guided.person)}"
+    console.print(f"Carry on with: psoas session resume{again}")
+
+
+def _ring() -> None:
+    sys.stdout.write("\a")
+    sys.stdout.flush()
+
+
+def _print_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
