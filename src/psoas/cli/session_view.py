@@ -27,6 +27,7 @@ from psoas.services.sessions import GuidedSession
 PACER_WIDTH = 40
 """Cells of the breathing bar at a full breath."""
 REFRESH_SECONDS = 0.1
+_STATICS = ("where", "title", "cue", "checklist", "pacer", "breath", "session-left", "state")
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 """A kill or a closed terminal stops the session where it is, saved, like the quit key."""
 
@@ -95,14 +96,20 @@ class SessionView(App[SessionStatus]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Held once: a redraw that comes while the view closes must not look them up again.
+        self._statics = {name: self.query_one(f"#{name}", Static) for name in _STATICS}
+        self._time_left = self.query_one("#time-left", Digits)
+        self._step_bar = self.query_one("#step-bar", ProgressBar)
+        self._session_bar = self.query_one("#session-bar", ProgressBar)
         self.run_worker(self._drive, thread=True, exit_on_error=False, name="runner")
-        self.set_interval(REFRESH_SECONDS, self._draw)
+        self._timer = self.set_interval(REFRESH_SECONDS, self._draw)
         loop = asyncio.get_running_loop()
         for number in _STOP_SIGNALS:
             loop.add_signal_handler(number, self.action_quit_session)
         self._draw()
 
     def on_unmount(self) -> None:
+        self._timer.stop()
         loop = asyncio.get_running_loop()
         for number in _STOP_SIGNALS:
             loop.remove_signal_handler(number)
@@ -128,14 +135,10 @@ class SessionView(App[SessionStatus]):
         snap = self.guided.snapshot()
         if snap.step_index != self._shown_step:
             self._show_step(snap)
-        self.query_one("#time-left", Digits).update(clock(math.ceil(snap.step_left)))
-        self.query_one("#step-bar", ProgressBar).update(
-            total=snap.step.duration, progress=snap.step_elapsed
-        )
-        self.query_one("#session-bar", ProgressBar).update(
-            total=snap.total_seconds, progress=snap.session_elapsed
-        )
-        self.query_one("#session-left", Static).update(
+        self._time_left.update(clock(math.ceil(snap.step_left)))
+        self._step_bar.update(total=snap.step.duration, progress=snap.step_elapsed)
+        self._session_bar.update(total=snap.total_seconds, progress=snap.session_elapsed)
+        self._statics["session-left"].update(
             f"{clock(snap.session_left)} left of {clock(snap.total_seconds)}"
         )
         self._draw_breath(snap)
@@ -144,7 +147,7 @@ class SessionView(App[SessionStatus]):
             RunState.STOPPED: "Stopped · saved; psoas session resume carries on",
             RunState.FINISHED: "Session complete",
         }.get(snap.state, "")
-        self.query_one("#state", Static).update(state)
+        self._statics["state"].update(state)
 
     def _show_step(self, snap: Snapshot) -> None:
         step = snap.step
@@ -152,22 +155,22 @@ class SessionView(App[SessionStatus]):
         where = f"Step {snap.step_index + 1} of {snap.step_count} · {step.phase.value}"
         if step.side:
             where += f" · {step.side.value} side"
-        self.query_one("#where", Static).update(where)
-        self.query_one("#title", Static).update(step.title)
-        self.query_one("#cue", Static).update(step.cue)
+        self._statics["where"].update(where)
+        self._statics["title"].update(step.title)
+        self._statics["cue"].update(step.cue)
         checklist = "\n".join(f"[ ] {item}" for item in step.checklist)
-        self.query_one("#checklist", Static).update(checklist)
+        self._statics["checklist"].update(checklist)
 
     def _draw_breath(self, snap: Snapshot) -> None:
         breath = snap.breath
         if breath is None:
-            self.query_one("#pacer", Static).update("")
-            self.query_one("#breath", Static).update("")
+            self._statics["pacer"].update("")
+            self._statics["breath"].update("")
             return
         cells = max(1, round(breath.fullness * PACER_WIDTH))
-        self.query_one("#pacer", Static).update("█" * cells)
+        self._statics["pacer"].update("█" * cells)
         word = "Breathe in" if breath.direction is BreathDirection.IN else "Breathe out"
-        self.query_one("#breath", Static).update(f"{word} · {math.ceil(breath.seconds_left)}")
+        self._statics["breath"].update(f"{word} · {math.ceil(breath.seconds_left)}")
 
     def action_toggle_pause(self) -> None:
         self.guided.toggle_pause()

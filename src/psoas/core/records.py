@@ -14,6 +14,7 @@ class RecordKind(StrEnum):
     INTAKE = "intake"
     ASSESSMENT = "assessment"
     PLAN = "plan"
+    SESSION = "session"
 
 
 class HistoryEntry(BaseModel):

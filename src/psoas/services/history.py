@@ -1,4 +1,4 @@
-"""What is stored: people, and each person's intakes, assessments and plan versions."""
+"""What is stored: people, and each person's intakes, assessments, plan versions and sessions."""
 
 from __future__ import annotations
 
@@ -58,6 +58,17 @@ def history(database: Database, *, person: str | None = None) -> list[HistoryEnt
                     f"{len(plan.document.get('items', []))} items",
                 )
                 for plan in repo.plans_of(session, person_id=row.id)
+            ]
+            entries += [
+                HistoryEntry(
+                    kind=RecordKind.SESSION,
+                    id=guided.id,
+                    person=row.label,
+                    created_at=guided.started_at,
+                    summary=f"{guided.kind} {guided.minutes} min, "
+                    + ("completed" if guided.finished_at else "unfinished"),
+                )
+                for guided in repo.sessions_of(session, person_id=row.id)
             ]
     order = list(RecordKind)
     return sorted(entries, key=lambda entry: (entry.created_at, order.index(entry.kind), entry.id))
