@@ -22,3 +22,18 @@ def test_cli_startup_benchmark_runs_and_reports_a_ratio() -> None:
     )
     assert "psoas --help is" in completed.stdout
     assert "x python -c pass" in completed.stdout
+
+
+@pytest.mark.slow
+def test_cue_timing_benchmark_runs_all_three_and_reports_the_target() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "cue_timing.py"), "--seconds", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    for row in ("runner (absolute deadlines)", "session + SQLite", "naive time.sleep loop"):
+        assert row in completed.stdout
+    assert "the target (p99 <= 2 ms, drift <= 1 ms)" in completed.stdout
+    assert "naive loop / runner:" in completed.stdout

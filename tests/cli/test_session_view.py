@@ -26,9 +26,7 @@ def screened(tmp_path: Path) -> Iterator[Database]:
     database = open_database(f"sqlite:///{tmp_path / 'view.sqlite3'}")
     parsed = parse_intake(intake(tools=["pso_rite"]))
     assessment = care.assessment_of(parsed)
-    care.save_assessment(
-        database, person="me", intake=parsed, source="test", assessment=assessment
-    )
+    care.save_assessment(database, person="me", intake=parsed, source="test", assessment=assessment)
     yield database
     database.close()
 

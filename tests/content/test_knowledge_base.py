@@ -140,3 +140,38 @@ def test_a_dose_needs_an_amount() -> None:
     assert (
         Dose(sets=2, hold_seconds=30, per_side=True).describe() == "2 sets × 30 s hold, each side"
     )
+
+
+def test_the_session_script_rejects_a_misspelt_placeholder(knowledge: KnowledgeBase) -> None:
+    data = knowledge.model_dump()
+    data["session"]["self_release"]["shift"]["cue"] = "Move the {tol} a little lower."
+    with pytest.raises(ValidationError, match=r"unknown placeholder \{tol\}"):
+        KnowledgeBase.model_validate(data)
+
+
+def test_the_session_script_has_a_cue_for_every_spot(knowledge: KnowledgeBase) -> None:
+    data = knowledge.model_dump()
+    data["session"]["manual_release"]["placements"] = data["session"]["manual_release"][
+        "placements"
+    ][:2]
+    with pytest.raises(ValidationError, match="manual_release has 2 placement cues"):
+        KnowledgeBase.model_validate(data)
+
+
+def test_the_session_script_names_real_techniques(knowledge: KnowledgeBase) -> None:
+    data = knowledge.model_dump()
+    data["session"]["manual_technique"] = "walking"
+    with pytest.raises(ValidationError, match="walking is not a manual release"):
+        KnowledgeBase.model_validate(data)
+    data["session"]["breathing_technique"] = "no_such_breath"
+    with pytest.raises(ValidationError, match="unknown technique ids: no_such_breath"):
+        KnowledgeBase.model_validate(data)
+
+
+def test_every_session_cue_warns_where_pressure_is_deepest(knowledge: KnowledgeBase) -> None:
+    """The last spot on each side is the deepest: its cue says when to come off at once."""
+    for kind in (knowledge.session.self_release, knowledge.session.manual_release):
+        last = kind.placements[-1].cue.lower()
+        assert "pulse" in last and "at once" in last
+        first = kind.placements[0].cue.lower()
+        assert "midline" in first and "ribs" in first

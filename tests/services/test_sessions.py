@@ -113,7 +113,9 @@ def test_a_whole_session_is_stored_step_by_step(database: Database) -> None:
     assert record.status is SessionStatus.COMPLETED and record.finished_at is not None
     assert record.before == before and record.after is None
     assert [s.spent_seconds for s in record.steps] == [s.duration for s in guided.timeline.steps]
-    assert all(step.outcome is not None and step.outcome.value == "completed" for step in record.steps)
+    assert all(
+        step.outcome is not None and step.outcome.value == "completed" for step in record.steps
+    )
     assert record.spent_seconds == 600
     assert _step_rows(database, guided.id) == (15, 15)
 

@@ -21,7 +21,6 @@ from psoas.core.timeline import SessionKind, check_minutes
 from psoas.services import care, sessions
 from psoas.services.storage import store
 from psoas.settings import load_settings
-from psoas.store import Database
 
 PAIN_UP_POINTS = 2
 """A pain rating this much higher after a session earns a word of advice."""
@@ -72,7 +71,7 @@ def start(
             before=before,
             clock=sessions.clock_for(settings),
         )
-        _guide(database, guided, voice=voice, plain=plain, ratings=ratings)
+        _guide(guided, voice=voice, plain=plain, ratings=ratings)
 
 
 def resume(
@@ -98,7 +97,7 @@ def resume(
         session_render.clearance(found)
         if not nothing_changed:
             prompts.confirm_nothing_changed(found)
-        _guide(database, guided, voice=voice, plain=plain, ratings=ratings)
+        _guide(guided, voice=voice, plain=plain, ratings=ratings)
 
 
 def list_sessions(*, person: str | None, json_output: bool) -> None:
@@ -121,9 +120,7 @@ def show(session_id: int, *, json_output: bool) -> None:
         session_render.session_record(record)
 
 
-def _guide(
-    database: Database, guided: sessions.GuidedSession, *, voice: bool, plain: bool, ratings: bool
-) -> None:
+def _guide(guided: sessions.GuidedSession, *, voice: bool, plain: bool, ratings: bool) -> None:
     """Run the session in the right view, then ask how it went (or say how to carry on)."""
     full_screen = not plain and sys.stdin.isatty() and sys.stdout.isatty()
     if full_screen:
@@ -153,20 +150,18 @@ def _guide(
         )
         status = PlainView(guided).run()
     if status is SessionStatus.COMPLETED:
-        _completed(database, guided, ratings=ratings)
+        _completed(guided, ratings=ratings)
     else:
         _stopped(guided)
     if choice.voice:
         choice.voice.close(drain=status is SessionStatus.COMPLETED)
 
 
-def _completed(database: Database, guided: sessions.GuidedSession, *, ratings: bool) -> None:
+def _completed(guided: sessions.GuidedSession, *, ratings: bool) -> None:
     console.print(f"\nSession {guided.id} is complete. Well done.", style="bold green")
     if ratings:
         prompts = SessionPrompts(console, stopped="the session is saved; no ratings were kept")
-        aftermath = prompts.aftermath()
-        sessions.record_aftermath(database, session_id=guided.id, aftermath=aftermath)
-        record = sessions.session_record(database, session_id=guided.id)
+        record = guided.keep_aftermath(prompts.aftermath())
         for name, change in record.change().items():
             if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:
                 console.print(

@@ -218,6 +218,7 @@ class GuidedSession:
         self.id = session_id
         self.person = person
         self.timeline = runner.timeline
+        self._database = database
         self._runner = runner
         self._writer = _CheckpointWriter(database, session_id, runner.timeline)
         runner.subscribe(self._writer.on_event)
@@ -239,6 +240,11 @@ class GuidedSession:
 
     def snapshot(self) -> Snapshot:
         return self._runner.snapshot()
+
+    def keep_aftermath(self, aftermath: Aftermath) -> SessionRecord:
+        """Store the ratings after the session and what was felt; returns the whole record."""
+        record_aftermath(self._database, session_id=self.id, aftermath=aftermath)
+        return session_record(self._database, session_id=self.id)
 
     def pause(self) -> None:
         self._runner.pause()
