@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from psoas.cli.session_plain import PlainView
 from psoas.core.schemas import ContractName, json_schema
+from psoas.core.session_events import EventKind, SessionEvent
+from psoas.core.timeline import SessionKind
+from psoas.services import sessions
+from psoas.services.storage import store
+from psoas.settings import load_settings
+from tests.clocks import FakeClock
 from tests.conftest import EXAMPLES
 
 FAST = {"PSOAS_SESSION_SPEED": "1000"}  # a 10-minute session in 0.6 s
@@ -152,3 +159,35 @@ def test_nothing_to_resume_and_unknown_ids_exit_2(cli) -> None:
     assert result.exit_code == 2
     assert "session: no entry with id '7'" in result.stderr
     assert cli("session", "list").stdout.startswith("No sessions stored yet")
+
+
+def test_starting_again_mentions_the_unfinished_session(cli) -> None:
+    cli("assess", EXAMPLES / "desk-worker.yaml")
+    with store(load_settings()) as database:
+        clock = FakeClock(0.0)
+        unfinished = sessions.start(
+            database, person="me", kind=SessionKind.SELF_RELEASE, minutes=10, clock=clock
+        )
+        clock.at(100.0, unfinished.stop)
+        unfinished.run()
+    result = cli("session", "start", "--plain", *QUIET, "--no-ratings", input="n\n", **FAST)
+    assert result.exit_code == 0, result.stderr
+    assert "You have an unfinished session (1); this starts a new one" in result.stdout
+    assert [s["status"] for s in _sessions(cli)] == ["in_progress", "completed"]
+
+
+def test_a_crash_in_the_display_leaves_the_session_saved(
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("assess", EXAMPLES / "desk-worker.yaml")
+
+    def broken(self: Any, event: SessionEvent) -> None:
+        if event.kind is EventKind.STEP_STARTED and event.step_index == 3:
+            raise RuntimeError("the display broke")
+
+    monkeypatch.setattr(PlainView, "_print_event", broken)
+    with pytest.raises(RuntimeError, match="the display broke"):
+        cli("session", "start", "--plain", *QUIET, "--no-ratings", input="n\n", **FAST)
+    shown = json.loads(cli("session", "show", "1", "--json").stdout)
+    assert (shown["status"], shown["step_index"]) == ("in_progress", 3)
+    assert [s["outcome"] for s in shown["steps"][:3]] == ["completed"] * 3

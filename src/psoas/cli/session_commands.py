@@ -58,7 +58,7 @@ def start(
         found = sessions.clearance(
             database, person=person, kind=session_kind, tool=ToolId(tool) if tool else None
         )
-        session_render.clearance(found)
+        session_render.clearance(found, starting=True)
         if not nothing_changed:
             prompts.confirm_nothing_changed(found)
         before = prompts.ratings("How do you feel before you start?") if ratings else None
@@ -91,12 +91,9 @@ def resume(
         guided = sessions.resume(
             database, person=person, session_id=session_id, clock=sessions.clock_for(settings)
         )
-        found = sessions.clearance(
-            database, person=guided.person, kind=guided.timeline.kind, tool=guided.timeline.tool
-        )
-        session_render.clearance(found)
+        session_render.clearance(guided.clearance, starting=False)
         if not nothing_changed:
-            prompts.confirm_nothing_changed(found)
+            prompts.confirm_nothing_changed(guided.clearance)
         _guide(guided, voice=voice, plain=plain, ratings=ratings)
 
 

@@ -18,7 +18,6 @@ from typing import TextIO
 
 from psoas.core.session_events import EventKind, SessionEvent
 from psoas.core.session_records import SessionStatus
-from psoas.errors import PsoasError
 from psoas.services.sessions import GuidedSession
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -32,7 +31,7 @@ class PlainView:
         self.out = out or sys.stdout
         self.width = width
         self._status: SessionStatus | None = None
-        self._error: PsoasError | None = None
+        self._error: Exception | None = None
 
     def run(self) -> SessionStatus:
         """Run the session to its end or until stopped; returns how it ended."""
@@ -50,7 +49,7 @@ class PlainView:
     def _drive(self) -> None:
         try:
             self._status = self.guided.run()
-        except PsoasError as error:
+        except Exception as error:  # raised again on the main thread
             self._error = error
 
     def _print_event(self, event: SessionEvent) -> None:

@@ -60,8 +60,8 @@ def timeline(plan: Timeline) -> None:
     console.print(table)
 
 
-def clearance(found: Clearance) -> None:
-    """The screen the session rests on, and any cautions to keep in mind."""
+def clearance(found: Clearance, *, starting: bool) -> None:
+    """The screen the session rests on, any cautions, and (when starting) an unfinished one."""
     colour, _ = LEVEL_STYLE[found.level]
     lines = Text()
     when = found.screened_at.date().isoformat()
@@ -71,6 +71,9 @@ def clearance(found: Clearance) -> None:
         lines.append(f"\n• {caution.message}")
     lines.append("\nStop at once for a pulse under the tool, sharp or electric pain, ")
     lines.append("tingling or numbness down a leg, or feeling sick.")
+    if starting and found.unfinished is not None:
+        lines.append(f"\nYou have an unfinished session ({found.unfinished}); ", style="bold")
+        lines.append("this starts a new one. 'psoas session resume' would carry that one on.")
     console.print(Panel(lines, title="Before you start", border_style=colour))
 
 

@@ -21,7 +21,6 @@ from textual.widgets import Digits, Footer, Label, ProgressBar, Static
 from psoas.cli.session_render import clock, describe
 from psoas.core.session_events import BreathDirection, RunState, Snapshot
 from psoas.core.session_records import SessionStatus
-from psoas.errors import PsoasError
 from psoas.services.sessions import GuidedSession
 
 PACER_WIDTH = 40
@@ -67,7 +66,8 @@ class SessionView(App[SessionStatus]):
         super().__init__()
         self.guided = guided
         self.voice_note = voice_note
-        self.error: PsoasError | None = None
+        self.error: Exception | None = None
+        """What stopped the session, if anything did; the command raises it."""
         self.rings = 0
         self._shown_step = -1
 
@@ -123,10 +123,14 @@ class SessionView(App[SessionStatus]):
         self.bell()
 
     def _drive(self) -> None:
-        """On the worker thread: run the session, then close the view with how it ended."""
+        """On the worker thread: run the session, then close the view with how it ended.
+
+        Whatever goes wrong is kept for the command to report once the screen is back
+        to normal; the last checkpoint stays in the store, so the session can resume.
+        """
         try:
             status = self.guided.run()
-        except PsoasError as error:
+        except Exception as error:  # reported by the command after the view
             self.error = error
             status = SessionStatus.IN_PROGRESS
         self.call_from_thread(self.exit, status)

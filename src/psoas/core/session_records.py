@@ -157,6 +157,21 @@ class SessionRecord(BaseModel):
         before, after = self.before.given(), self.after.given()
         return {name: after[name] - before[name] for name in before if name in after}
 
+    def summary(self) -> SessionSummary:
+        """The record in one line, as ``psoas session list`` shows it."""
+        return SessionSummary(
+            id=self.id,
+            person=self.person,
+            kind=self.kind,
+            tool=self.tool,
+            minutes=self.minutes,
+            status=self.status,
+            started_at=self.started_at,
+            steps_done=sum(1 for step in self.steps if step.outcome is not None),
+            step_count=len(self.steps),
+            change=self.change(),
+        )
+
     def to_document(self) -> dict[str, Any]:
         """The record as JSON, with the contract timeline inside."""
         document: dict[str, Any] = self.model_dump(mode="json", by_alias=True)

@@ -65,8 +65,7 @@ def history(database: Database, *, person: str | None = None) -> list[HistoryEnt
                     id=guided.id,
                     person=row.label,
                     created_at=guided.started_at,
-                    summary=f"{guided.kind} {guided.minutes} min, "
-                    + ("completed" if guided.finished_at else "unfinished"),
+                    summary=f"{guided.kind} {guided.minutes} min, {guided.status}",
                 )
                 for guided in repo.sessions_of(session, person_id=row.id)
             ]

@@ -43,6 +43,7 @@ from psoas.core.session_records import (
 from psoas.core.timeline import SessionKind, Timeline, build_timeline, check_minutes
 from psoas.errors import FieldProblem, InvalidDocument, SafetyStop, StoreError, UnknownId
 from psoas.session import Clock, MonotonicClock, Runner
+from psoas.session.runner import Subscriber
 from psoas.session.voice import BellSpeaker, EspeakSpeaker, Speaker, Voice, find_espeak
 from psoas.settings import Settings
 from psoas.store import Database
@@ -51,8 +52,6 @@ from psoas.store.tables import AssessmentRow, PersonRow, SessionRow, SessionStep
 
 CHECKPOINT_SECONDS = 5.0
 """A session is stored at least this often (in session time) while it runs."""
-
-Subscriber = Callable[[SessionEvent], None]
 
 
 def preview(*, kind: SessionKind, minutes: int, tool: ToolId | None = None) -> Timeline:
@@ -69,6 +68,8 @@ class Clearance:
     level: SafetyLevel
     cautions: list[SafetyReason]
     tool: ToolId | None
+    unfinished: int | None = None
+    """The person's newest session that could still be resumed, if any."""
 
 
 def clearance(
@@ -76,7 +77,7 @@ def clearance(
 ) -> Clearance:
     """Check that this person may have a release session now, and with which tool."""
     with database.transaction() as session:
-        found, _, _ = _cleared(session, person=person, kind=kind, tool=tool)
+        found, _ = _cleared(session, person=person, kind=kind, tool=tool)
     return found
 
 
@@ -93,9 +94,7 @@ def start(
     """Store a new session and return it ready to run (the safety screen is checked again)."""
     check_minutes(minutes)
     with database.transaction() as session:
-        cleared, (person_row, assessment), _ = _cleared(
-            session, person=person, kind=kind, tool=tool
-        )
+        cleared, (person_row, assessment) = _cleared(session, person=person, kind=kind, tool=tool)
         timeline = build_timeline(
             kind=kind, minutes=minutes, tool=cleared.tool, knowledge=load_knowledge_base()
         )
@@ -112,7 +111,7 @@ def start(
         )
         session_id = row.id
     runner = Runner(timeline, clock, checkpoint_every=CHECKPOINT_SECONDS)
-    return GuidedSession(database, session_id=session_id, person=person, runner=runner)
+    return GuidedSession(database, session_id=session_id, clearance=cleared, runner=runner)
 
 
 def resume(
@@ -122,12 +121,12 @@ def resume(
     with database.transaction() as session:
         row = _unfinished(session, person=person, session_id=session_id)
         kind = SessionKind(row.kind)
-        _cleared(session, person=row.person.label, kind=kind, tool=_tool(row.tool))
+        cleared, _ = _cleared(session, person=row.person.label, kind=kind, tool=_tool(row.tool))
         timeline = Timeline.model_validate(row.timeline)
         progress = _progress_of(row, timeline, repo.steps_of(session, session_id=row.id))
-        found_id, label = row.id, row.person.label
+        found_id = row.id
     runner = Runner(timeline, clock, progress=progress, checkpoint_every=CHECKPOINT_SECONDS)
-    return GuidedSession(database, session_id=found_id, person=label, runner=runner)
+    return GuidedSession(database, session_id=found_id, clearance=cleared, runner=runner)
 
 
 def record_aftermath(database: Database, *, session_id: int, aftermath: Aftermath) -> None:
@@ -161,25 +160,9 @@ def list_sessions(database: Database, *, person: str | None = None) -> list[Sess
             if person_row is None:
                 raise UnknownId("person", person)
             person_id = person_row.id
-        summaries = []
-        for row in repo.sessions_of(session, person_id=person_id):
-            record = _record(row, repo.steps_of(session, session_id=row.id))
-            done = sum(1 for step in record.steps if step.outcome is not None)
-            summaries.append(
-                SessionSummary(
-                    id=record.id,
-                    person=record.person,
-                    kind=record.kind,
-                    tool=record.tool,
-                    minutes=record.minutes,
-                    status=record.status,
-                    started_at=record.started_at,
-                    steps_done=done,
-                    step_count=len(record.timeline.steps),
-                    change=record.change(),
-                )
-            )
-    return summaries
+        rows = repo.sessions_of(session, person_id=person_id)
+        steps = repo.steps_of_sessions(session, session_ids=[row.id for row in rows])
+        return [_record(row, steps.get(row.id, [])).summary() for row in rows]
 
 
 def clock_for(settings: Settings) -> Clock:
@@ -214,9 +197,13 @@ def voice_for(*, enabled: bool, ring: Callable[[], None]) -> VoiceChoice:
 class GuidedSession:
     """A stored session with its runner: the controls a face needs, and :meth:`run`."""
 
-    def __init__(self, database: Database, *, session_id: int, person: str, runner: Runner) -> None:
+    def __init__(
+        self, database: Database, *, session_id: int, clearance: Clearance, runner: Runner
+    ) -> None:
         self.id = session_id
-        self.person = person
+        self.person = clearance.person
+        self.clearance = clearance
+        """The safety screen this run rests on, checked when it was started or resumed."""
         self.timeline = runner.timeline
         self._database = database
         self._runner = runner
@@ -344,7 +331,7 @@ class _CheckpointWriter:
 
 def _cleared(
     session: Session, *, person: str, kind: SessionKind, tool: ToolId | None
-) -> tuple[Clearance, tuple[PersonRow, AssessmentRow], SafetyResult]:
+) -> tuple[Clearance, tuple[PersonRow, AssessmentRow]]:
     person_row = repo.find_person(session, label=person)
     assessment = repo.latest_assessment(session, person_id=person_row.id) if person_row else None
     if person_row is None or assessment is None:
@@ -369,8 +356,18 @@ def _cleared(
     if kind is SessionKind.MANUAL_RELEASE:
         chosen = None
     cautions = [reason for reason in safety.reasons if reason.level is SafetyLevel.CAUTION]
-    found = Clearance(person, assessment.created_at, safety.level, cautions, chosen)
-    return found, (person_row, assessment), safety
+    unfinished = repo.latest_unfinished_session(
+        session, person_id=person_row.id, status=SessionStatus.IN_PROGRESS.value
+    )
+    found = Clearance(
+        person,
+        assessment.created_at,
+        safety.level,
+        cautions,
+        chosen,
+        unfinished.id if unfinished else None,
+    )
+    return found, (person_row, assessment)
 
 
 def _refusal(safety: SafetyResult, when: str, kind: SessionKind) -> str:

@@ -223,8 +223,8 @@ class Runner:
         self._pending = _schedule(self._steps[index], offset, self._every)
         self._next = 0
         due = anchor + offset
+        self._checkpoint(offset, due)  # stored before anyone reacts to the new step
         self._emit(EventKind.STEP_STARTED, offset, due, resumed=resumed)
-        self._checkpoint(offset, due)
 
     def _end_step(self, due: float) -> None:
         step = self._steps[self._index]

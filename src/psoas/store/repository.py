@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from psoas.store.tables import (
     AssessmentRow,
@@ -44,6 +44,7 @@ __all__ = [
     "sessions_of",
     "set_aftermath",
     "steps_of",
+    "steps_of_sessions",
 ]
 
 
@@ -217,8 +218,8 @@ def get_session(session: Session, *, session_id: int) -> SessionRow | None:
 
 
 def sessions_of(session: Session, *, person_id: int | None = None) -> list[SessionRow]:
-    """Every session (or one person's), oldest first."""
-    query = select(SessionRow).order_by(SessionRow.id)
+    """Every session (or one person's), oldest first, each with its person loaded."""
+    query = select(SessionRow).options(selectinload(SessionRow.person)).order_by(SessionRow.id)
     if person_id is not None:
         query = query.where(SessionRow.person_id == person_id)
     return list(session.scalars(query))
@@ -291,12 +292,22 @@ def save_progress(
 
 def steps_of(session: Session, *, session_id: int) -> list[SessionStepRow]:
     """A session's step rows, in step order."""
+    return steps_of_sessions(session, session_ids=[session_id]).get(session_id, [])
+
+
+def steps_of_sessions(
+    session: Session, *, session_ids: Sequence[int]
+) -> dict[int, list[SessionStepRow]]:
+    """The step rows of many sessions in one query, by session id, each in step order."""
     query = (
         select(SessionStepRow)
-        .where(SessionStepRow.session_id == session_id)
-        .order_by(SessionStepRow.step_index)
+        .where(SessionStepRow.session_id.in_(session_ids))
+        .order_by(SessionStepRow.session_id, SessionStepRow.step_index)
     )
-    return list(session.scalars(query))
+    found: dict[int, list[SessionStepRow]] = {}
+    for row in session.scalars(query):
+        found.setdefault(row.session_id, []).append(row)
+    return found
 
 
 def set_aftermath(
