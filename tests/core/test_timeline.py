@@ -29,6 +29,7 @@ VALIDATOR = Draft202012Validator(json_schema(ContractName.SESSION))
 kinds = st.sampled_from(list(SessionKind))
 minutes = st.integers(MIN_MINUTES, MAX_MINUTES)
 tools = st.one_of(st.none(), st.sampled_from(list(ToolId)))
+hips = st.booleans()
 
 
 def _holds(timeline: Timeline, side: Side) -> list[int]:
@@ -40,11 +41,13 @@ def _holds(timeline: Timeline, side: Side) -> list[int]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(kinds, minutes, tools)
+@given(kinds, minutes, tools, hips)
 def test_steps_touch_end_to_start_and_sum_to_the_total(
-    kind: SessionKind, length: int, tool: ToolId | None
+    kind: SessionKind, length: int, tool: ToolId | None, spare: bool
 ) -> None:
-    timeline = build_timeline(kind=kind, minutes=length, tool=tool, knowledge=KNOWLEDGE)
+    timeline = build_timeline(
+        kind=kind, minutes=length, tool=tool, spare_the_hip=spare, knowledge=KNOWLEDGE
+    )
     assert timeline.total_seconds == length * 60
     assert timeline.steps[0].start == 0
     for before, after in zip(timeline.steps, timeline.steps[1:], strict=False):
@@ -55,22 +58,26 @@ def test_steps_touch_end_to_start_and_sum_to_the_total(
 
 
 @settings(max_examples=200, deadline=None)
-@given(kinds, minutes, tools)
+@given(kinds, minutes, tools, hips)
 def test_phases_keep_their_order_and_every_phase_is_there(
-    kind: SessionKind, length: int, tool: ToolId | None
+    kind: SessionKind, length: int, tool: ToolId | None, spare: bool
 ) -> None:
-    timeline = build_timeline(kind=kind, minutes=length, tool=tool, knowledge=KNOWLEDGE)
+    timeline = build_timeline(
+        kind=kind, minutes=length, tool=tool, spare_the_hip=spare, knowledge=KNOWLEDGE
+    )
     ranks = [step.phase.rank for step in timeline.steps]
     assert ranks == sorted(ranks)
     assert {step.phase for step in timeline.steps} == set(Phase)
 
 
 @settings(max_examples=200, deadline=None)
-@given(kinds, minutes, tools)
+@given(kinds, minutes, tools, hips)
 def test_both_sides_get_the_same_release_within_the_dose(
-    kind: SessionKind, length: int, tool: ToolId | None
+    kind: SessionKind, length: int, tool: ToolId | None, spare: bool
 ) -> None:
-    timeline = build_timeline(kind=kind, minutes=length, tool=tool, knowledge=KNOWLEDGE)
+    timeline = build_timeline(
+        kind=kind, minutes=length, tool=tool, spare_the_hip=spare, knowledge=KNOWLEDGE
+    )
     left, right = _holds(timeline, Side.LEFT), _holds(timeline, Side.RIGHT)
     assert left == right
     assert SCRIPT.placements_per_side.min <= len(left) <= SCRIPT.placements_per_side.max
@@ -86,9 +93,13 @@ def test_both_sides_get_the_same_release_within_the_dose(
 
 
 @settings(max_examples=200, deadline=None)
-@given(kinds, minutes, tools)
-def test_every_step_can_be_followed(kind: SessionKind, length: int, tool: ToolId | None) -> None:
-    timeline = build_timeline(kind=kind, minutes=length, tool=tool, knowledge=KNOWLEDGE)
+@given(kinds, minutes, tools, hips)
+def test_every_step_can_be_followed(
+    kind: SessionKind, length: int, tool: ToolId | None, spare: bool
+) -> None:
+    timeline = build_timeline(
+        kind=kind, minutes=length, tool=tool, spare_the_hip=spare, knowledge=KNOWLEDGE
+    )
     for step in timeline.steps:
         assert "{" not in step.cue + step.title, "every placeholder is filled in"
         if step.phase in (Phase.BREATHING, Phase.RELEASE, Phase.PIN_AND_STRETCH):
@@ -165,3 +176,16 @@ def test_a_timeline_with_a_gap_is_refused() -> None:
     document["steps"][2]["start"] += 5
     with pytest.raises(ValueError, match="steps.2.start: expected"):
         Timeline.model_validate(document)
+
+
+@pytest.mark.parametrize("kind", list(SessionKind))
+def test_after_hip_surgery_no_step_moves_the_hip(kind: SessionKind) -> None:
+    spared = build_timeline(kind=kind, spare_the_hip=True, knowledge=KNOWLEDGE)
+    usual = build_timeline(kind=kind, knowledge=KNOWLEDGE)
+    words = SCRIPT.self_release if kind is SessionKind.SELF_RELEASE else SCRIPT.manual_release
+    hip_titles = {m.title.split(":")[-1] for m in words.movements if m.moves_the_hip}
+    movements = [s.title for s in spared.steps if s.phase is Phase.PIN_AND_STRETCH]
+    assert movements and not any(title.endswith(tuple(hip_titles)) for title in movements)
+    assert len(movements) < len([s for s in usual.steps if s.phase is Phase.PIN_AND_STRETCH])
+    assert spared.adaptations == [SCRIPT.hip_sparing] and usual.adaptations == []
+    assert _holds(spared, Side.LEFT) == _holds(usual, Side.LEFT), "the release itself is unchanged"

@@ -81,8 +81,12 @@ def test_the_newest_screen_is_the_one_that_counts(database: Database) -> None:
 def test_a_caution_that_allows_release_goes_ahead_with_its_caution(database: Database) -> None:
     _screen(database, {**DESK, "history": {"surgeries": [{"region": "hip", "weeks_ago": 4}]}})
     found = sessions.clearance(database, person="me", kind=SessionKind.SELF_RELEASE)
-    assert found.level is SafetyLevel.CAUTION
+    assert found.level is SafetyLevel.CAUTION and found.spare_the_hip
     assert [reason.flag for reason in found.cautions] == ["recent_hip_surgery"]
+    timeline = _start(database, FakeClock()).timeline
+    assert timeline.adaptations, "the session says how it was changed"
+    movements = [s.title for s in timeline.steps if s.phase.value == "pin_and_stretch"]
+    assert movements and all("arm reach" in title for title in movements)
 
 
 def test_the_tool_comes_from_the_intake_unless_one_is_named(database: Database) -> None:

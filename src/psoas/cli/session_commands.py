@@ -145,6 +145,8 @@ def _guide(guided: sessions.GuidedSession, *, voice: bool, plain: bool, ratings:
             + f". {choice.description}. Ctrl-C stops and saves.",
             style="dim",
         )
+        for adaptation in guided.timeline.adaptations:
+            console.print(adaptation, style="yellow")
         status = PlainView(guided).run()
     if status is SessionStatus.COMPLETED:
         _completed(guided, ratings=ratings)

@@ -58,6 +58,8 @@ def timeline(plan: Timeline) -> None:
         phase = step.phase.value.replace("_", " ")
         table.add_row(clock(step.start), clock(step.duration), phase, words)
     console.print(table)
+    for adaptation in plan.adaptations:
+        console.print(adaptation, style="yellow")
 
 
 def clearance(found: Clearance, *, starting: bool) -> None:

@@ -39,6 +39,7 @@ class SessionView(App[SessionStatus]):
     Screen { align: center middle; }
     #body { width: 100%; max-width: 100; height: auto; padding: 0 2; }
     #where { color: $text-muted; }
+    .adaptation { color: $warning; }
     #title { text-style: bold; color: $accent; margin-top: 1; }
     #cue { text-style: bold; margin: 1 0; }
     #checklist { color: $text-muted; }
@@ -75,6 +76,8 @@ class SessionView(App[SessionStatus]):
         plan = self.guided.timeline
         with Vertical(id="body"):
             yield Static(describe(plan.kind, plan.tool, plan.minutes), id="heading")
+            for adaptation in plan.adaptations:
+                yield Static(adaptation, classes="adaptation")
             yield Static("", id="where")
             yield Static("", id="title")
             yield Static("", id="cue")

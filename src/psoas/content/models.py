@@ -204,6 +204,8 @@ class Movement(ScriptStep):
     """A pin-and-stretch movement made while the pressure is held."""
 
     id: Id
+    moves_the_hip: bool
+    """Left out for someone whose hip was operated on recently."""
 
 
 class KindScript(_Entry):
@@ -215,6 +217,12 @@ class KindScript(_Entry):
     shift: ScriptStep
     change_sides: ScriptStep
     movements: list[Movement] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _a_movement_spares_the_hip(self) -> KindScript:
+        if all(movement.moves_the_hip for movement in self.movements):
+            raise ValueError("at least one movement must leave the hip still")
+        return self
 
 
 class SecondsRange(_Entry):
@@ -251,6 +259,8 @@ class SessionScript(_Entry):
     warm_up: ScriptStep
     breathing: list[ScriptStep] = Field(min_length=1)
     reassess: ScriptStep
+    hip_sparing: Text
+    """Why a session for someone after recent hip surgery has no leg movements."""
     self_release: KindScript
     manual_release: KindScript
     spoken: Spoken

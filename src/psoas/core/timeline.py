@@ -152,6 +152,8 @@ class Timeline(BaseModel):
     minutes: int = Field(ge=1)
     total_seconds: int = Field(gt=0)
     steps: list[Step] = Field(min_length=1)
+    adaptations: list[str] = []
+    """How this session was changed for the person's safety, in plain words."""
 
     @model_validator(mode="after")
     def _steps_tile_the_session(self) -> Timeline:
@@ -186,14 +188,25 @@ def build_timeline(
     knowledge: KnowledgeBase,
     minutes: int = DEFAULT_MINUTES,
     tool: ToolId | None = None,
+    spare_the_hip: bool = False,
 ) -> Timeline:
-    """The steps of a session of this kind and length (a self-release with ``tool``)."""
+    """The steps of a session of this kind and length (a self-release with ``tool``).
+
+    ``spare_the_hip`` (after recent hip surgery) leaves out every movement that moves
+    the hip; its time goes to breathing.
+    """
     check_minutes(minutes)
     if kind is SessionKind.MANUAL_RELEASE:
         tool = None
-    builder = _Builder(kind, knowledge, tool, minutes)
-    steps = builder.build()
-    return Timeline(kind=kind, tool=tool, minutes=minutes, total_seconds=minutes * 60, steps=steps)
+    builder = _Builder(kind, knowledge, tool, minutes, spare_the_hip)
+    return Timeline(
+        kind=kind,
+        tool=tool,
+        minutes=minutes,
+        total_seconds=minutes * 60,
+        steps=builder.build(),
+        adaptations=[knowledge.session.hip_sparing] if spare_the_hip else [],
+    )
 
 
 def _grain(seconds: float) -> int:
@@ -214,7 +227,12 @@ def _scaled(low: int, high: int, minutes: int) -> int:
 
 class _Builder:
     def __init__(
-        self, kind: SessionKind, knowledge: KnowledgeBase, tool: ToolId | None, minutes: int
+        self,
+        kind: SessionKind,
+        knowledge: KnowledgeBase,
+        tool: ToolId | None,
+        minutes: int,
+        spare_the_hip: bool,
     ) -> None:
         script = knowledge.session
         self.kind = kind
@@ -222,6 +240,11 @@ class _Builder:
         self.words: KindScript = (
             script.self_release if kind is SessionKind.SELF_RELEASE else script.manual_release
         )
+        self.movements = [
+            movement
+            for movement in self.words.movements
+            if not (spare_the_hip and movement.moves_the_hip)
+        ]
         techniques = {technique.id: technique for technique in knowledge.techniques}
         chosen: Tool | None = next((t for t in knowledge.tools if t.id == tool), None)
         self.tool_name = chosen.short_name if chosen else "tool"
@@ -246,7 +269,8 @@ class _Builder:
         left = self.total - release
         prepare, warm_up = _share("prepare", left), _share("warm_up", left)
         movement, reassess = _share("movement", left), _share("reassess", left)
-        movements = 2 * len(self.words.movements) * movement
+        # Fewer movements (hip spared) each keep their time; the rest goes to breathing.
+        movements = 2 * len(self.movements) * movement
         breathing = left - prepare - warm_up - reassess - movements
         short_of_breath = max(SHORTEST_BREATHING - breathing, 0)
         warm_up, breathing = warm_up - short_of_breath, breathing + short_of_breath
@@ -257,7 +281,7 @@ class _Builder:
         for side in Side:
             self._add_release_side(side, placements, hold, move_between)
         for side in Side:
-            for movement_words in self.words.movements:
+            for movement_words in self.movements:
                 self._add(
                     Phase.PIN_AND_STRETCH,
                     side,

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import SafetyLevel, ToolId
+from psoas.content.vocabulary import DerivedConditionId, SafetyLevel, ToolId
 from psoas.core.intake import parse_intake
 from psoas.core.planning import TOOL_PREFERENCE
 from psoas.core.safety import SafetyReason, SafetyResult
@@ -70,6 +70,8 @@ class Clearance:
     tool: ToolId | None
     unfinished: int | None = None
     """The person's newest session that could still be resumed, if any."""
+    spare_the_hip: bool = False
+    """Hip surgery in the last 12 weeks: the session leaves out movements of the hip."""
 
 
 def clearance(
@@ -96,7 +98,11 @@ def start(
     with database.transaction() as session:
         cleared, (person_row, assessment) = _cleared(session, person=person, kind=kind, tool=tool)
         timeline = build_timeline(
-            kind=kind, minutes=minutes, tool=cleared.tool, knowledge=load_knowledge_base()
+            kind=kind,
+            minutes=minutes,
+            tool=cleared.tool,
+            spare_the_hip=cleared.spare_the_hip,
+            knowledge=load_knowledge_base(),
         )
         row = repo.create_session(
             session,
@@ -366,6 +372,7 @@ def _cleared(
         cautions,
         chosen,
         unfinished.id if unfinished else None,
+        spare_the_hip=DerivedConditionId.RECENT_HIP_SURGERY in safety.conditions,
     )
     return found, (person_row, assessment)
 
