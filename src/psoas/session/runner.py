@@ -113,11 +113,6 @@ class Runner:
                 total_seconds=self.timeline.total_seconds,
             )
 
-    def progress(self) -> Progress:
-        """What to store to continue from here later."""
-        with self._lock:
-            return self._progress(self._offset())
-
     def pause(self) -> None:
         """Hold the session where it is."""
         with self._lock:
