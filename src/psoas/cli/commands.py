@@ -20,7 +20,7 @@ def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     intake = care.read_intake(file)
     assessment = care.assessment_of(intake)
     if json_output:
-        _print_json(assessment.to_document())
+        print_json(assessment.to_document())
     else:
         render.assessment(assessment)
     if save:
@@ -38,7 +38,7 @@ def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     intake = care.read_intake(file)
     assessment, program = care.plan_of(intake)
     if json_output:
-        _print_json(program.to_document())
+        print_json(program.to_document())
     else:
         render.plan(program)
     if save:
@@ -59,7 +59,7 @@ def schema(name: str) -> None:
     """``psoas schema``."""
     from psoas.core.schemas import ContractName, json_schema
 
-    _print_json(json_schema(ContractName(name)))
+    print_json(json_schema(ContractName(name)))
 
 
 def history(*, person: str | None, json_output: bool) -> None:
@@ -67,7 +67,7 @@ def history(*, person: str | None, json_output: bool) -> None:
     with store(load_settings()) as database:
         entries = history_service.history(database, person=person)
     if json_output:
-        _print_json([entry.model_dump(mode="json") for entry in entries])
+        print_json([entry.model_dump(mode="json") for entry in entries])
     else:
         render.history(entries, database.address)
 
@@ -76,7 +76,7 @@ def library_list(*, section: str | None, json_output: bool) -> None:
     """``psoas library list``."""
     found = library.entries(section)
     if json_output:
-        _print_json(
+        print_json(
             [
                 {"id": e.id, "section": e.section.value, "kind": e.kind, "name": e.name}
                 for e in found
@@ -90,10 +90,11 @@ def library_show(entry_id: str, *, json_output: bool) -> None:
     """``psoas library show``."""
     found = library.entry(entry_id)
     if json_output:
-        _print_json({"section": found.section.value, **found.entry.model_dump(mode="json")})
+        print_json({"section": found.section.value, **found.entry.model_dump(mode="json")})
     else:
         render.library_entry(found)
 
 
-def _print_json(document: Any) -> None:
+def print_json(document: Any) -> None:
+    """A document as indented JSON on standard output (what every ``--json`` prints)."""
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -7,12 +7,11 @@ stored as it goes, so leaving it early loses nothing.
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
-from typing import Any
 
 from psoas.cli import DEFAULT_PERSON, session_render
+from psoas.cli.commands import print_json
 from psoas.cli.render import console
 from psoas.cli.session_prompts import SessionPrompts
 from psoas.content.vocabulary import ToolId
@@ -32,7 +31,7 @@ def preview(*, kind: str, minutes: int, tool: str | None, json_output: bool) -> 
         kind=SessionKind(kind), minutes=minutes, tool=ToolId(tool) if tool else None
     )
     if json_output:
-        _print_json(timeline.to_document())
+        print_json(timeline.to_document())
     else:
         session_render.timeline(timeline)
 
@@ -102,7 +101,7 @@ def list_sessions(*, person: str | None, json_output: bool) -> None:
     with store(load_settings()) as database:
         found = sessions.list_sessions(database, person=person)
     if json_output:
-        _print_json([summary.model_dump(mode="json") for summary in found])
+        print_json([summary.model_dump(mode="json") for summary in found])
     else:
         session_render.session_list(found)
 
@@ -112,7 +111,7 @@ def show(session_id: int, *, json_output: bool) -> None:
     with store(load_settings()) as database:
         record = sessions.session_record(database, session_id=session_id)
     if json_output:
-        _print_json(record.to_document())
+        print_json(record.to_document())
     else:
         session_render.session_record(record)
 
@@ -187,7 +186,3 @@ def _stopped(guided: sessions.GuidedSession) -> None:
 def _ring() -> None:
     sys.stdout.write("\a")
     sys.stdout.flush()
-
-
-def _print_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.rule import Rule
 
+from psoas.cli.questionnaire import NO, YES
 from psoas.core.session_records import (
     FELT_LABELS,
     RATING_QUESTIONS,
@@ -22,9 +23,6 @@ from psoas.core.session_records import (
 )
 from psoas.errors import InputError, InvalidDocument, SafetyStop
 from psoas.services.sessions import Clearance
-
-YES = {"y", "yes"}
-NO = {"n", "no"}
 
 
 class SessionPrompts:

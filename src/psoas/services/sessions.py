@@ -267,7 +267,6 @@ class _CheckpointWriter:
         self.session_id = session_id
         self.timeline = timeline
         self.error: StoreError | None = None
-        self.writes = 0
         self._latest: Progress | None = None
         self._closed = False
         self._changed = threading.Condition()
@@ -287,10 +286,7 @@ class _CheckpointWriter:
         with self._changed:
             self._closed = True
             self._changed.notify()
-        if self._thread.is_alive():
-            self._thread.join()
-        elif self._latest is not None:  # never started: write synchronously
-            self._save(self._latest)
+        self._thread.join()
 
     def _write_latest(self) -> None:
         while True:
@@ -330,7 +326,6 @@ class _CheckpointWriter:
                     steps=entries,
                     finished=progress.finished,
                 )
-            self.writes += 1
         except StoreError as error:  # keep guiding; report when the session ends
             self.error = self.error or error
 
