@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from psoas.content.vocabulary import (
+    Cadence,
     CareAction,
     DerivedConditionId,
     FactorId,
@@ -116,6 +117,31 @@ class Dose(_Entry):
         return self
 
 
+class Schedule(_Entry):
+    """The countable side of ``frequency``: what adherence and reminders are measured against."""
+
+    cadence: Cadence
+    times_per_week: int | None = Field(default=None, ge=1, le=7)
+
+    @model_validator(mode="after")
+    def _weekly_says_how_often(self) -> Schedule:
+        if (self.cadence is Cadence.WEEKLY) != (self.times_per_week is not None):
+            raise ValueError("times_per_week is given for a weekly cadence, and only then")
+        return self
+
+    @property
+    def per_week(self) -> int:
+        """How many days a week it is due (0 for once, and for what comes with a release).
+
+        Movement breaks count on the five working days, when the sitting happens.
+        """
+        if self.cadence is Cadence.DAILY:
+            return 7
+        if self.cadence is Cadence.HOURLY_WHILE_SITTING:
+            return 5
+        return self.times_per_week or 0
+
+
 class Technique(_Entry):
     """A thing a person or practitioner does, with everything needed to do it safely."""
 
@@ -127,6 +153,7 @@ class Technique(_Entry):
     steps: list[Text] = Field(min_length=1)
     dose: Dose
     frequency: Text
+    schedule: Schedule
     cues: list[Text] = Field(min_length=1)
     sensations: list[Text] = Field(min_length=1)
     """What a person can expect to feel when it goes as it should."""

@@ -100,3 +100,15 @@ class TechniqueKind(StrEnum):
     BREATHING = "breathing"
     PROFESSIONAL_REFERRAL = "professional_referral"
     EDUCATION = "education"
+
+
+class Cadence(StrEnum):
+    """How often a technique is meant to be done, in a form that can be counted and scheduled."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    """``times_per_week`` says how many."""
+    HOURLY_WHILE_SITTING = "hourly_while_sitting"
+    WITH_RELEASE = "with_release"
+    """Done as part of every release session, not on its own."""
+    ONCE = "once"

@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from psoas.content.models import KnowledgeBase, Technique
-from psoas.content.vocabulary import FactorId, SafetyLevel, TechniqueKind, ToolId
+from psoas.content.models import KnowledgeBase, Schedule, Technique
+from psoas.content.vocabulary import Cadence, FactorId, SafetyLevel, TechniqueKind, ToolId
 from psoas.core.assessment import Assessment
 from psoas.core.factors import Factor
 from psoas.core.intake import Intake
@@ -33,6 +33,19 @@ PLAN_SCHEMA: Literal["psoas.plan/1"] = "psoas.plan/1"
 
 GENERAL_CARE = "general_care"
 """The ``why`` of items offered when no single cause stands out."""
+
+MAINTENANCE = "maintenance"
+"""The ``why`` added to items that change when a program moves to its maintenance phase."""
+
+MAINTENANCE_RELEASE = Schedule(cadence=Cadence.WEEKLY, times_per_week=1)
+"""Periodic release once the gains hold: enough to keep them, not so much it becomes a chore."""
+
+
+class ProgramPhase(StrEnum):
+    """Where a program is: building change, or keeping it."""
+
+    ACTIVE = "active"
+    MAINTENANCE = "maintenance"
 
 
 class PlanItemKind(StrEnum):
@@ -86,6 +99,8 @@ class PlanItem(BaseModel):
     title: str
     dose: dict[str, int | bool]
     frequency: str
+    schedule: Schedule
+    """How often, countably: what adherence and calendar reminders use."""
     why: list[str] = Field(min_length=1)
     """Factor ids, safety flags, or ``general_care``."""
     reasons: list[str] = Field(min_length=1)
@@ -103,6 +118,7 @@ class Plan(BaseModel):
     )
 
     schema_id: Literal["psoas.plan/1"] = Field(default=PLAN_SCHEMA, alias="schema")
+    phase: ProgramPhase = ProgramPhase.ACTIVE
     safety: SafetyResult
     factors: list[Factor]
     items: list[PlanItem]
@@ -120,10 +136,21 @@ class _Draft:
     reasons: list[str] = field(default_factory=list)
     weight: float = 0.0
     tool_options: list[ToolId] = field(default_factory=list)
+    schedule: Schedule | None = None
+    """Set only where the program's phase changes the technique's own schedule."""
 
 
-def build_plan(intake: Intake, assessment: Assessment, knowledge: KnowledgeBase) -> Plan:
-    """Build the program for an assessed intake."""
+def build_plan(
+    intake: Intake,
+    assessment: Assessment,
+    knowledge: KnowledgeBase,
+    phase: ProgramPhase = ProgramPhase.ACTIVE,
+) -> Plan:
+    """Build the program for an assessed intake.
+
+    In the maintenance phase (chosen by the progress rules, never by the plan
+    itself) release becomes a weekly habit and the maintenance guide is added.
+    """
     planner = _Planner(knowledge, assessment.safety)
     level = assessment.safety.level
     if level is SafetyLevel.URGENT:
@@ -133,7 +160,14 @@ def build_plan(intake: Intake, assessment: Assessment, knowledge: KnowledgeBase)
         planner.add_education(assessment.factors)
     else:
         planner.add_self_care(intake, assessment.factors)
-    return Plan(safety=assessment.safety, factors=assessment.factors, items=planner.items())
+        if phase is ProgramPhase.MAINTENANCE:
+            planner.maintain()
+    return Plan(
+        phase=phase if level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION) else ProgramPhase.ACTIVE,
+        safety=assessment.safety,
+        factors=assessment.factors,
+        items=planner.items(),
+    )
 
 
 class _Planner:
@@ -200,6 +234,18 @@ class _Planner:
             self.add("after_care", why, reason)
         draft.reasons.append(f"It uses your {chosen.name}.")
 
+    def maintain(self) -> None:
+        reason = (
+            "Maintenance: your pain has improved by a meaningful amount and you kept to the "
+            "program, so release becomes a weekly habit to hold on to the gains."
+        )
+        for draft in self.drafts.values():
+            if draft.technique.kind is TechniqueKind.SELF_RELEASE:
+                draft.why.append(MAINTENANCE)
+                draft.reasons.append(reason)
+                draft.schedule = MAINTENANCE_RELEASE
+        self.add("long_term_maintenance", MAINTENANCE, reason)
+
     def items(self) -> list[PlanItem]:
         kept = [draft for draft in self.drafts.values() if self._allowed(draft.technique)]
         kept.sort(key=lambda draft: (ITEM_ORDER.index(_kind(draft.technique)), -draft.weight))
@@ -242,7 +288,10 @@ def _item(draft: _Draft) -> PlanItem:
         technique=technique.id,
         title=technique.name,
         dose=technique.dose.model_dump(exclude_none=True, exclude_defaults=False),
-        frequency=technique.frequency,
+        frequency=(
+            technique.frequency if draft.schedule is None else "once a week, to keep the gains"
+        ),
+        schedule=draft.schedule or technique.schedule,
         why=draft.why,
         reasons=draft.reasons,
         tool=technique.tool,
