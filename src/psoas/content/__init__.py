@@ -1,4 +1,4 @@
-"""The knowledge base: anatomy, causes, techniques, tools, safety rules and the session script.
+"""The knowledge base: anatomy, causes, techniques, tools, safety rules, session script, measures.
 
 The files beside this module are written in psoas's own words and checked
 against :mod:`psoas.content.models` when loaded. :func:`load_knowledge_base`
@@ -41,7 +41,7 @@ __all__ = [
     "load_knowledge_base",
 ]
 
-_SECTIONS = ("anatomy", "causes", "tools", "safety_rules", "session")
+_SECTIONS = ("anatomy", "causes", "tools", "safety_rules", "session", "measures")
 
 
 @functools.cache

@@ -8,7 +8,7 @@ person is shown a half-empty page.
 from __future__ import annotations
 
 import string
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +24,7 @@ from psoas.content.vocabulary import (
     CareAction,
     DerivedConditionId,
     FactorId,
+    MetricId,
     RedFlagId,
     SafetyLevel,
     TechniqueKind,
@@ -199,6 +200,25 @@ class SafetyRule(_Entry):
         return self
 
 
+class MeaningfulChange(_Entry):
+    """The smallest change that matters to a person: so many points, or so much of the start."""
+
+    points: float = Field(gt=0)
+    percent: float | None = Field(default=None, gt=0, le=100)
+
+
+class MeasureInfo(_Entry):
+    """One thing psoas tracks over time: what it is, its unit, and which way is better."""
+
+    id: MetricId
+    name: Text
+    unit: Text
+    better: Literal["lower", "higher"]
+    meaningful_change: MeaningfulChange | None = None
+    """None where no threshold is established: the change is shown without a verdict."""
+    explanation: Text
+
+
 CUE_PLACEHOLDERS = frozenset({"tool", "side", "placement", "placements"})
 """The only names a session cue may fill in; anything else is a typo caught at load."""
 
@@ -313,6 +333,11 @@ class KnowledgeBase(_Entry):
     tools: list[Tool]
     safety_rules: list[SafetyRule]
     session: SessionScript
+    measures: list[MeasureInfo]
+
+    def measure(self, metric: MetricId) -> MeasureInfo:
+        """What one tracked measure is (every metric has an entry; checked at load)."""
+        return next(info for info in self.measures if info.id == metric)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> KnowledgeBase:
@@ -333,6 +358,7 @@ class KnowledgeBase(_Entry):
         self._session_script_resolves(by_id)
         _exactly("cause", [c.id for c in self.causes], list(FactorId))
         _exactly("tool", [t.id for t in self.tools], list(ToolId))
+        _exactly("measure", [m.id for m in self.measures], list(MetricId))
         _exactly(
             "safety rule",
             [r.id for r in self.safety_rules],

@@ -112,3 +112,19 @@ class Cadence(StrEnum):
     WITH_RELEASE = "with_release"
     """Done as part of every release session, not on its own."""
     ONCE = "once"
+
+
+class MetricId(StrEnum):
+    """What progress is followed on: each one a series of dated values."""
+
+    LOW_BACK_PAIN = "low_back_pain"
+    HIP_PAIN = "hip_pain"
+    PSFS = "psfs"
+    THOMAS_HIP_ANGLE_LEFT = "thomas_hip_angle_left"
+    THOMAS_HIP_ANGLE_RIGHT = "thomas_hip_angle_right"
+    THOMAS_KNEE_ANGLE_LEFT = "thomas_knee_angle_left"
+    THOMAS_KNEE_ANGLE_RIGHT = "thomas_knee_angle_right"
+    STRESS = "stress"
+    BREATHING_EASE = "breathing_ease"
+    SITTING_HOURS = "sitting_hours"
+    GLOBAL_RATING_OF_CHANGE = "global_rating_of_change"

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from psoas.store.tables import (
     AssessmentRow,
+    CheckInRow,
     IntakeRow,
+    MeasurementRow,
     PersonRow,
     PlanRow,
     SessionRow,
@@ -25,6 +27,7 @@ from psoas.store.tables import (
 __all__ = [
     "StepEntry",
     "assessments_of",
+    "check_ins_of",
     "content_hash",
     "create_session",
     "find_person",
@@ -36,9 +39,12 @@ __all__ = [
     "latest_plan",
     "latest_unfinished_session",
     "list_people",
+    "measurements_of",
     "plans_of",
     "save_assessment",
+    "save_check_in",
     "save_intake",
+    "save_measurement",
     "save_plan",
     "save_progress",
     "sessions_of",
@@ -325,3 +331,46 @@ def set_aftermath(
     row.after = after
     row.felt = felt
     row.updated_at = at or utc_now()
+
+
+def save_measurement(
+    session: Session, *, person: PersonRow, taken_on: date, document: dict[str, Any]
+) -> MeasurementRow:
+    """Store a measurement."""
+    row = MeasurementRow(person_id=person.id, taken_on=taken_on, document=document)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def measurements_of(session: Session, *, person_id: int) -> list[MeasurementRow]:
+    """A person's measurements, by date then by when they were stored."""
+    query = (
+        select(MeasurementRow)
+        .where(MeasurementRow.person_id == person_id)
+        .order_by(MeasurementRow.taken_on, MeasurementRow.id)
+    )
+    return list(session.scalars(query))
+
+
+def save_check_in(
+    session: Session, *, person: PersonRow, day: date, document: dict[str, Any]
+) -> tuple[CheckInRow, bool]:
+    """Store the day's check-in, replacing an earlier one of the same day; returns it and that."""
+    query = select(CheckInRow).where(CheckInRow.person_id == person.id, CheckInRow.day == day)
+    row = session.scalars(query).first()
+    replaced = row is not None
+    if row is None:
+        row = CheckInRow(person_id=person.id, day=day, document=document)
+        session.add(row)
+    else:
+        row.document = document
+        row.updated_at = utc_now()
+    session.flush()
+    return row, replaced
+
+
+def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:
+    """A person's check-ins, oldest day first."""
+    query = select(CheckInRow).where(CheckInRow.person_id == person_id).order_by(CheckInRow.day)
+    return list(session.scalars(query))

@@ -1,4 +1,4 @@
-"""The tables: practitioners, people, intakes, assessments, plan versions and guided sessions.
+"""The tables: practitioners, people, intakes, assessments, plans, sessions, measures and logs.
 
 Contract documents are kept whole as JSON (the record of what was said and
 concluded, exactly as it was) beside the columns that are queried.
@@ -6,11 +6,12 @@ concluded, exactly as it was) beside the columns that are queried.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -185,3 +186,29 @@ class SessionStepRow(Base):
     planned_seconds: Mapped[int] = mapped_column(Integer)
     spent_seconds: Mapped[float] = mapped_column(Float)
     outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class MeasurementRow(Base):
+    """A dated reassessment (``psoas.measures/1``); several may share a day."""
+
+    __tablename__ = "measurements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    taken_on: Mapped[date] = mapped_column(Date, index=True)
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class CheckInRow(Base):
+    """One day's log (``psoas.checkin/1``); logging the same day again replaces it."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

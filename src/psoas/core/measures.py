@@ -1,0 +1,230 @@
+"""What is measured over time: full measurements (``psoas.measures/1``) and daily check-ins.
+
+A measurement is a reassessment: pain, the Modified Thomas test for each
+side, the Patient-Specific Functional Scale, stress, breathing, sitting,
+posture and a global rating of change, all optional but at least one given.
+A check-in (``psoas.checkin/1``) is the half-minute daily log: pain, stress,
+sitting hours and which plan items were done.
+
+Both reduce to dated values per :class:`MetricId` (:meth:`Measurement.values`),
+which is all :mod:`psoas.core.progress` needs to know of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.core.validation import validate_document
+from psoas.errors import FieldProblem, InvalidDocument
+
+MEASURES_SCHEMA: Literal["psoas.measures/1"] = "psoas.measures/1"
+CHECK_IN_SCHEMA: Literal["psoas.checkin/1"] = "psoas.checkin/1"
+
+Rating = Annotated[int, Field(ge=0, le=10)]
+Hours = Annotated[float, Field(ge=0, le=24)]
+Activity = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+
+SHORT_TWO_JOINT_FLEXOR_KNEE_DEG = 67
+"""Knee flexion below about this in the Modified Thomas test points to short two-joint flexors."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class ThomasSide(_Strict):
+    """The Modified Thomas test on one side."""
+
+    hip_angle_deg: Annotated[float, Field(ge=-45, le=60, strict=False)] | None = None
+    """Thigh angle to the horizontal: positive = above it (short one-joint hip flexors)."""
+    knee_angle_deg: Annotated[float, Field(ge=0, le=150, strict=False)] | None = None
+    """Knee flexion; under about 67 degrees suggests short two-joint flexors."""
+    abduction: bool | None = None
+    """Whether the thigh drifted out to the side (a tight tensor fasciae latae / IT band)."""
+
+
+class Thomas(_Strict):
+    """The Modified Thomas test, each side measured on its own."""
+
+    left: ThomasSide | None = None
+    right: ThomasSide | None = None
+
+
+class FunctionItem(_Strict):
+    """One activity of the Patient-Specific Functional Scale and how well it can be done."""
+
+    activity: Activity
+    score: Rating
+    """0 = unable to do it, 10 = as well as before the problem."""
+
+
+class PosturalSigns(_Strict):
+    """What was observed of posture (by the person in a mirror, or by a practitioner)."""
+
+    anterior_pelvic_tilt: bool | None = None
+    exaggerated_lumbar_curve: bool | None = None
+
+
+class Measurement(_Strict):
+    """A dated reassessment; every measure optional, at least one given."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_id: Literal["psoas.measures/1"] = Field(default=MEASURES_SCHEMA, alias="schema")
+    taken_on: Annotated[date, Field(strict=False)]
+    low_back_pain: Rating | None = None
+    hip_pain: Rating | None = None
+    thomas: Thomas | None = None
+    psfs: list[FunctionItem] | None = Field(default=None, min_length=3, max_length=5)
+    stress: Rating | None = None
+    breathing_ease: Rating | None = None
+    sitting_hours: Annotated[Hours, Field(strict=False)] | None = None
+    posture: PosturalSigns | None = None
+    global_rating_of_change: Annotated[int, Field(ge=-7, le=7)] | None = None
+    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+    @field_validator("psfs")
+    @classmethod
+    def _activities_differ(cls, items: list[FunctionItem] | None) -> list[FunctionItem] | None:
+        if items is not None:
+            names = [item.activity.casefold() for item in items]
+            if len(set(names)) != len(names):
+                raise ValueError("each activity may be listed once")
+        return items
+
+    @model_validator(mode="after")
+    def _measures_something(self) -> Measurement:
+        if not self.values() and self.posture is None and not self._any_abduction():
+            raise ValueError("a measurement needs at least one measure besides the date")
+        return self
+
+    def _any_abduction(self) -> bool:
+        sides = (self.thomas.left, self.thomas.right) if self.thomas else ()
+        return any(side is not None and side.abduction is not None for side in sides)
+
+    @property
+    def psfs_score(self) -> float | None:
+        """The PSFS score: the mean of the activities' scores."""
+        if not self.psfs:
+            return None
+        return sum(item.score for item in self.psfs) / len(self.psfs)
+
+    def values(self) -> dict[MetricId, float]:
+        """Every numeric measure given, by metric."""
+        found: dict[MetricId, float | None] = {
+            MetricId.LOW_BACK_PAIN: self.low_back_pain,
+            MetricId.HIP_PAIN: self.hip_pain,
+            MetricId.PSFS: self.psfs_score,
+            MetricId.STRESS: self.stress,
+            MetricId.BREATHING_EASE: self.breathing_ease,
+            MetricId.SITTING_HOURS: self.sitting_hours,
+            MetricId.GLOBAL_RATING_OF_CHANGE: self.global_rating_of_change,
+        }
+        if self.thomas is not None:
+            for side, metric_hip, metric_knee in (
+                (self.thomas.left, MetricId.THOMAS_HIP_ANGLE_LEFT, MetricId.THOMAS_KNEE_ANGLE_LEFT),
+                (
+                    self.thomas.right,
+                    MetricId.THOMAS_HIP_ANGLE_RIGHT,
+                    MetricId.THOMAS_KNEE_ANGLE_RIGHT,
+                ),
+            ):
+                if side is not None:
+                    found[metric_hip] = side.hip_angle_deg
+                    found[metric_knee] = side.knee_angle_deg
+        return {metric: float(value) for metric, value in found.items() if value is not None}
+
+    def to_document(self) -> dict[str, Any]:
+        """The measurement as contract JSON, leaving out what was not measured."""
+        document: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return document
+
+
+class CheckIn(_Strict):
+    """One day's log: how it went and what of the plan was done."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    schema_id: Literal["psoas.checkin/1"] = Field(default=CHECK_IN_SCHEMA, alias="schema")
+    day: Annotated[date, Field(strict=False)]
+    low_back_pain: Rating | None = None
+    hip_pain: Rating | None = None
+    stress: Rating | None = None
+    sitting_hours: Annotated[Hours, Field(strict=False)] | None = None
+    done: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = []
+    """Technique ids of the plan's items done that day."""
+    red_flags: list[Annotated[RedFlagId, Field(strict=False)]] = []
+    """Warning signs that are new since the last safety screen."""
+
+    @field_validator("done", "red_flags")
+    @classmethod
+    def _once_each(cls, ids: list[str]) -> list[str]:
+        if len(set(ids)) != len(ids):
+            raise ValueError("each id may be listed once")
+        return ids
+
+    def values(self) -> dict[MetricId, float]:
+        """Every numeric measure given, by metric."""
+        found = {
+            MetricId.LOW_BACK_PAIN: self.low_back_pain,
+            MetricId.HIP_PAIN: self.hip_pain,
+            MetricId.STRESS: self.stress,
+            MetricId.SITTING_HOURS: self.sitting_hours,
+        }
+        return {metric: float(value) for metric, value in found.items() if value is not None}
+
+    def to_document(self) -> dict[str, Any]:
+        """The check-in as contract JSON."""
+        document: dict[str, Any] = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return document
+
+
+def parse_measurement(data: object, *, source: str = "measurement") -> Measurement:
+    """Validate a measurement given as plain data, naming every bad field."""
+    return validate_document(Measurement, _with_schema(data, MEASURES_SCHEMA), source=source)
+
+
+def parse_check_in(data: object, *, source: str = "check-in") -> CheckIn:
+    """Validate a check-in given as plain data, naming every bad field."""
+    return validate_document(CheckIn, _with_schema(data, CHECK_IN_SCHEMA), source=source)
+
+
+def check_not_in_future(when: date, *, today: date, field: str, source: str) -> None:
+    """Refuse a date after ``today``: a typo in the year must not become next year's baseline."""
+    if when > today:
+        problem = FieldProblem(field, f"is in the future ({when.isoformat()}); today is {today}")
+        raise InvalidDocument(source, [problem])
+
+
+def check_done_in_plan(check_in: CheckIn, plan_techniques: list[str], *, source: str) -> None:
+    """Refuse a ``done`` entry that is not an item of the person's plan, naming it."""
+    problems = [
+        FieldProblem(
+            f"done[{index}]",
+            f"'{technique}' is not in your plan; expected one of: {', '.join(plan_techniques)}"
+            if plan_techniques
+            else f"'{technique}' cannot be marked done: there is no stored plan yet",
+        )
+        for index, technique in enumerate(check_in.done)
+        if technique not in plan_techniques
+    ]
+    if problems:
+        raise InvalidDocument(source, problems)
+
+
+def _with_schema(data: object, schema: str) -> object:
+    """Accept a document with or without its ``schema`` line; refuse another contract's."""
+    if isinstance(data, dict) and "schema" not in data:
+        return {"schema": schema, **data}
+    return data

@@ -1,0 +1,483 @@
+"""Progress (``psoas.progress/1``): change against baseline, trend, adherence, and what to do next.
+
+Everything here is a pure function of dated records, so it is the same
+whatever order they arrive in:
+
+- Each metric becomes one value per day (the mean of that day's values).
+- **Baseline** is the mean of the first 7 days with values, **current** the
+  mean of the last 7, **a month ago** the 7 days ending 30 days before the
+  latest value. Averaging a week steadies daily 0-10 ratings, which wobble
+  by a point from one day to the next.
+- A change is **meaningful** when it reaches the knowledge base's threshold
+  (pain: 2 points or 30% of the baseline; PSFS: 2 points). Where no threshold
+  is established the change is shown without a verdict.
+- **Trend** is the least-squares slope over the last 6 weeks, per week.
+- **Adherence** per ISO week is items done over items due by the plan in
+  force that week; doing a thing more often than planned does not count twice.
+- **Rules**: pain up by 2 points, or a new warning sign, asks for a new
+  safety screen; a meaningful improvement held for 4 weeks with at least 70%
+  adherence moves the program to its maintenance phase.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from psoas.content.models import KnowledgeBase, MeasureInfo
+from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.core.measures import CheckIn, Measurement
+from psoas.core.planning import Plan, PlanItemKind, ProgramPhase
+
+PROGRESS_SCHEMA: Literal["psoas.progress/1"] = "psoas.progress/1"
+
+WINDOW_DAYS = 7
+MONTH_DAYS = 30
+TREND_DAYS = 42
+PAIN_RISE_POINTS = 2.0
+"""A rise this large in pain asks for a new safety screen."""
+MAINTENANCE_WEEKS = 4
+MAINTENANCE_ADHERENCE = 0.7
+STEADY_TREND = 0.25
+"""Points a week of rising pain still counted as steady (noise, not a worsening)."""
+RED_FLAG_RECENT_DAYS = 14
+PAIN_METRICS = (MetricId.LOW_BACK_PAIN, MetricId.HIP_PAIN)
+
+
+class Verdict(StrEnum):
+    """What a change amounts to."""
+
+    IMPROVED = "improved"
+    WORSE = "worse"
+    NO_MEANINGFUL_CHANGE = "no_meaningful_change"
+    NOT_JUDGED = "not_judged"
+    """No threshold is established for this measure, or it is itself a change."""
+    TOO_EARLY = "too_early"
+    """Less than two weeks of values: baseline and now overlap."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Window(_Frozen):
+    """The mean of a metric's values over a few days."""
+
+    start: date
+    end: date
+    mean: float
+    days: int
+    """How many days in the window had a value."""
+
+
+class Point(_Frozen):
+    """One day's value of a metric."""
+
+    day: date
+    value: float
+
+
+class MetricProgress(_Frozen):
+    """One metric: where it started, where it is, and whether the change matters."""
+
+    metric: MetricId
+    name: str
+    unit: str
+    better: Literal["lower", "higher"]
+    baseline: Window
+    current: Window
+    month_ago: Window | None
+    change: float
+    """Current minus baseline, in the metric's unit."""
+    change_percent: float | None
+    """The change as a percentage of the baseline (None when the baseline is 0)."""
+    change_from_month: float | None
+    verdict: Verdict
+    threshold: str | None
+    """The meaningful change in words, e.g. ``2 points or 30%``."""
+    trend_per_week: float | None
+    """Least-squares slope over the last 6 weeks (at least 3 days of values)."""
+    points: list[Point]
+
+
+class WeekAdherence(_Frozen):
+    """One ISO week: what the plan asked for and what was done."""
+
+    week_start: date
+    planned: int
+    done: int
+    ratio: float | None
+    """done / planned, 0..1; None when nothing was due."""
+
+
+class Streaks(_Frozen):
+    """Days in a row with something of the plan done (a check-in item or a session)."""
+
+    current: int
+    longest: int
+
+
+class SessionEffect(_Frozen):
+    """A finished session's change in ratings (after minus before)."""
+
+    session_id: int
+    day: date
+    change: dict[str, int]
+
+
+class SessionEffects(_Frozen):
+    """The effect of sessions: each one, and the mean change per rating."""
+
+    sessions: list[SessionEffect]
+    mean_change: dict[str, float]
+
+
+class RecommendationKind(StrEnum):
+    """What the rules ask for."""
+
+    RESCREEN = "rescreen"
+    MAINTENANCE = "maintenance"
+
+
+class Recommendation(_Frozen):
+    """A rule that fired, and why, in words."""
+
+    kind: RecommendationKind
+    reason: str
+
+
+class PlanSpan(_Frozen):
+    """A plan version and the day it came into force: what was due each week."""
+
+    since: date
+    phase: ProgramPhase
+    due: dict[str, int]
+    """Technique id → days a week it is due (items with nothing countable are left out)."""
+    releases: list[str]
+    """The release techniques among them: a finished guided session counts as doing them."""
+
+
+class Progress(_Frozen):
+    """Everything known of a person's progress on one day."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    schema_id: Literal["psoas.progress/1"] = Field(default=PROGRESS_SCHEMA, alias="schema")
+    as_of: date
+    since: date | None
+    metrics: list[MetricProgress]
+    adherence: list[WeekAdherence]
+    adherence_overall: float | None
+    streaks: Streaks
+    session_effects: SessionEffects
+    red_flags_reported: list[tuple[date, RedFlagId]]
+    recommendations: list[Recommendation]
+
+    def metric(self, metric: MetricId) -> MetricProgress | None:
+        """One metric's progress, when it has values."""
+        return next((found for found in self.metrics if found.metric is metric), None)
+
+    def to_document(self) -> dict[str, Any]:
+        """Progress as JSON."""
+        document: dict[str, Any] = self.model_dump(mode="json", by_alias=True)
+        return document
+
+
+def plan_span(plan: Plan, since: date) -> PlanSpan:
+    """What a plan version asks for each week, from the day it was made."""
+    due = {item.technique: item.schedule.per_week for item in plan.items}
+    releases = [
+        item.technique
+        for item in plan.items
+        if item.kind is PlanItemKind.SELF_RELEASE and item.schedule.per_week
+    ]
+    return PlanSpan(
+        since=since,
+        phase=plan.phase,
+        due={technique: count for technique, count in due.items() if count > 0},
+        releases=releases,
+    )
+
+
+def compute_progress(
+    *,
+    measurements: Iterable[Measurement],
+    check_ins: Iterable[CheckIn],
+    sessions: Iterable[SessionEffect],
+    plans: Iterable[PlanSpan],
+    knowledge: KnowledgeBase,
+    as_of: date,
+    since: date | None = None,
+) -> Progress:
+    """Progress up to ``as_of``; ``since`` trims what is listed, never the baseline."""
+    measurements = [m for m in measurements if m.taken_on <= as_of]
+    check_ins = sorted((c for c in check_ins if c.day <= as_of), key=lambda c: c.day)
+    effects = sorted((s for s in sessions if s.day <= as_of), key=lambda s: (s.day, s.session_id))
+    spans = sorted((p for p in plans if p.since <= as_of), key=lambda p: p.since)
+
+    series = _daily_series(
+        [(m.taken_on, m.values()) for m in measurements] + [(c.day, c.values()) for c in check_ins]
+    )
+    metrics = [
+        _metric_progress(knowledge.measure(metric), series[metric], since)
+        for metric in MetricId
+        if series.get(metric)
+    ]
+    done = _done_by_day(check_ins, effects, spans)
+    weeks = _adherence(spans, done, as_of)
+    shown_weeks = [w for w in weeks if since is None or w.week_start + timedelta(days=6) >= since]
+    planned = sum(w.planned for w in shown_weeks)
+    flags = sorted({(c.day, flag) for c in check_ins for flag in c.red_flags})
+    progress_metrics = {m.metric: m for m in metrics}
+    return Progress(
+        as_of=as_of,
+        since=since,
+        metrics=metrics,
+        adherence=shown_weeks,
+        adherence_overall=sum(w.done for w in shown_weeks) / planned if planned else None,
+        streaks=_streaks({day for day, items in done.items() if items}, as_of),
+        session_effects=_session_effects([s for s in effects if since is None or s.day >= since]),
+        red_flags_reported=[f for f in flags if since is None or f[0] >= since],
+        recommendations=_rules(progress_metrics, weeks, flags, spans, as_of),
+    )
+
+
+def _daily_series(
+    dated: Sequence[tuple[date, dict[MetricId, float]]],
+) -> dict[MetricId, list[Point]]:
+    by_day: dict[MetricId, dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for day, values in dated:
+        for metric, value in values.items():
+            by_day[metric][day].append(value)
+    return {
+        metric: [Point(day=day, value=_mean(days[day])) for day in sorted(days)]
+        for metric, days in by_day.items()
+    }
+
+
+def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None) -> MetricProgress:
+    first, last = points[0].day, points[-1].day
+    baseline = _window(points, first, first + timedelta(days=WINDOW_DAYS - 1))
+    current = _window(points, last - timedelta(days=WINDOW_DAYS - 1), last)
+    month_end = last - timedelta(days=MONTH_DAYS)
+    month_ago = _window(points, month_end - timedelta(days=WINDOW_DAYS - 1), month_end)
+    assert baseline is not None and current is not None  # both hold their end point
+    change = _tidy(current.mean - baseline.mean)
+    return MetricProgress(
+        metric=info.id,
+        name=info.name,
+        unit=info.unit,
+        better=info.better,
+        baseline=baseline,
+        current=current,
+        month_ago=month_ago,
+        change=change,
+        change_percent=_tidy(100 * change / abs(baseline.mean)) if baseline.mean else None,
+        change_from_month=_tidy(current.mean - month_ago.mean) if month_ago else None,
+        verdict=_verdict(info, baseline, current, change),
+        threshold=_threshold_words(info),
+        trend_per_week=_trend(points, last),
+        points=[p for p in points if since is None or p.day >= since],
+    )
+
+
+def _window(points: list[Point], start: date, end: date) -> Window | None:
+    inside = [p.value for p in points if start <= p.day <= end]
+    if not inside:
+        return None
+    return Window(start=start, end=end, mean=_tidy(_mean(inside)), days=len(inside))
+
+
+def _verdict(info: MeasureInfo, baseline: Window, current: Window, change: float) -> Verdict:
+    if info.meaningful_change is None or info.id is MetricId.GLOBAL_RATING_OF_CHANGE:
+        return Verdict.NOT_JUDGED
+    if current.start <= baseline.end:
+        return Verdict.TOO_EARLY
+    threshold = info.meaningful_change
+    by_points = abs(change) >= threshold.points
+    by_percent = (
+        threshold.percent is not None
+        and baseline.mean != 0
+        and 100 * abs(change) / abs(baseline.mean) >= threshold.percent
+    )
+    if not (by_points or by_percent):
+        return Verdict.NO_MEANINGFUL_CHANGE
+    better = change < 0 if info.better == "lower" else change > 0
+    return Verdict.IMPROVED if better else Verdict.WORSE
+
+
+def _threshold_words(info: MeasureInfo) -> str | None:
+    threshold = info.meaningful_change
+    if threshold is None:
+        return None
+    words = f"{threshold.points:g} points"
+    return f"{words} or {threshold.percent:g}%" if threshold.percent else words
+
+
+def _trend(points: list[Point], last: date) -> float | None:
+    recent = [p for p in points if p.day > last - timedelta(days=TREND_DAYS)]
+    if len(recent) < 3:
+        return None
+    days = [float((p.day - last).days) for p in recent]
+    values = [p.value for p in recent]
+    if len(set(values)) == 1:
+        return 0.0
+    slope, _ = statistics.linear_regression(days, values)
+    return _tidy(slope * 7)
+
+
+def _done_by_day(
+    check_ins: Sequence[CheckIn], effects: Sequence[SessionEffect], spans: Sequence[PlanSpan]
+) -> dict[date, set[str]]:
+    done: dict[date, set[str]] = defaultdict(set)
+    for check_in in check_ins:
+        done[check_in.day].update(check_in.done)
+    releases = {technique for span in spans for technique in span.releases}
+    for effect in effects:
+        done[effect.day].update(releases)
+    return done
+
+
+def _adherence(
+    spans: Sequence[PlanSpan], done: dict[date, set[str]], as_of: date
+) -> list[WeekAdherence]:
+    if not spans:
+        return []
+    weeks = []
+    week_start = _monday(spans[0].since)
+    while week_start <= as_of:
+        week_end = week_start + timedelta(days=6)
+        span = [s for s in spans if s.since <= week_end][-1]
+        first = max(week_start, spans[0].since)
+        covered = [
+            first + timedelta(days=n) for n in range((min(week_end, as_of) - first).days + 1)
+        ]
+        planned = done_count = 0
+        for technique, per_week in span.due.items():
+            due = math.floor(per_week * len(covered) / 7 + 0.5)
+            done_days = sum(1 for day in covered if technique in done.get(day, ()))
+            planned += due
+            done_count += min(due, done_days)
+        weeks.append(
+            WeekAdherence(
+                week_start=week_start,
+                planned=planned,
+                done=done_count,
+                ratio=_tidy(done_count / planned) if planned else None,
+            )
+        )
+        week_start += timedelta(days=7)
+    return weeks
+
+
+def _streaks(active: set[date], as_of: date) -> Streaks:
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(active):
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        longest = max(longest, run)
+        previous = day
+    # Today still counts as open: a streak that reached yesterday is not broken yet.
+    day = as_of if as_of in active else as_of - timedelta(days=1)
+    current = 0
+    while day in active:
+        current += 1
+        day -= timedelta(days=1)
+    return Streaks(current=current, longest=longest)
+
+
+def _session_effects(effects: Sequence[SessionEffect]) -> SessionEffects:
+    changes: dict[str, list[int]] = defaultdict(list)
+    for effect in effects:
+        for rating, change in effect.change.items():
+            changes[rating].append(change)
+    return SessionEffects(
+        sessions=list(effects),
+        mean_change={rating: _tidy(_mean(values)) for rating, values in sorted(changes.items())},
+    )
+
+
+def _rules(
+    metrics: dict[MetricId, MetricProgress],
+    weeks: Sequence[WeekAdherence],
+    flags: Sequence[tuple[date, RedFlagId]],
+    spans: Sequence[PlanSpan],
+    as_of: date,
+) -> list[Recommendation]:
+    found: list[Recommendation] = []
+    recent = sorted({flag for day, flag in flags if (as_of - day).days < RED_FLAG_RECENT_DAYS})
+    if recent:
+        names = ", ".join(flag.replace("_", " ") for flag in recent)
+        found.append(
+            Recommendation(
+                kind=RecommendationKind.RESCREEN,
+                reason=f"You reported a new warning sign ({names}): stop self-release and go "
+                "through the safety questions again before anything else.",
+            )
+        )
+    for metric in PAIN_METRICS:
+        progress = metrics.get(metric)
+        if progress is None:
+            continue
+        rises = [progress.change]
+        if progress.change_from_month is not None:
+            rises.append(progress.change_from_month)
+        if progress.verdict is not Verdict.TOO_EARLY and max(rises) >= PAIN_RISE_POINTS:
+            found.append(
+                Recommendation(
+                    kind=RecommendationKind.RESCREEN,
+                    reason=f"{progress.name} is {max(rises):g} points higher than before: go "
+                    "through the safety questions again, and see a clinician if the screen "
+                    "says so.",
+                )
+            )
+    if spans and spans[-1].phase is ProgramPhase.ACTIVE and not found:
+        reason = _ready_for_maintenance(metrics, weeks, as_of)
+        if reason:
+            found.append(Recommendation(kind=RecommendationKind.MAINTENANCE, reason=reason))
+    return found
+
+
+def _ready_for_maintenance(
+    metrics: dict[MetricId, MetricProgress], weeks: Sequence[WeekAdherence], as_of: date
+) -> str | None:
+    pains = [metrics[m] for m in PAIN_METRICS if m in metrics]
+    improved = [p for p in pains if p.verdict is Verdict.IMPROVED]
+    if not improved or any(p.verdict is Verdict.WORSE for p in pains):
+        return None
+    if any(p.trend_per_week is not None and p.trend_per_week > STEADY_TREND for p in pains):
+        return None
+    complete = [w for w in weeks if w.week_start + timedelta(days=6) < as_of]
+    last = complete[-MAINTENANCE_WEEKS:]
+    if len(last) < MAINTENANCE_WEEKS:
+        return None
+    planned = sum(w.planned for w in last)
+    ratio = sum(w.done for w in last) / planned if planned else 0.0
+    if ratio < MAINTENANCE_ADHERENCE:
+        return None
+    best = improved[0]
+    return (
+        f"{best.name} has come down from {best.baseline.mean:g} to {best.current.mean:g} and "
+        f"you kept to {ratio:.0%} of the program over the last {MAINTENANCE_WEEKS} weeks: "
+        "the program moves to maintenance, with a release once a week."
+    )
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _mean(values: Sequence[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def _tidy(value: float) -> float:
+    """Round away float noise so equal inputs in any order give equal outputs."""
+    return round(value, 6)
