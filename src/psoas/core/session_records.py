@@ -35,6 +35,11 @@ class Ratings(BaseModel):
         """Only the ratings that were given."""
         return {name: value for name, value in self.model_dump().items() if value is not None}
 
+    def change_to(self, after: Ratings) -> dict[str, int]:
+        """``after`` minus these ratings, for each rating given both times."""
+        before, later = self.given(), after.given()
+        return {name: later[name] - before[name] for name in before if name in later}
+
 
 RATING_QUESTIONS: dict[str, str] = {
     "low_back_pain": "Low back pain (0 = none, 10 = worst imaginable)",
@@ -154,8 +159,7 @@ class SessionRecord(BaseModel):
         """After minus before, for each rating given both times."""
         if self.before is None or self.after is None:
             return {}
-        before, after = self.before.given(), self.after.given()
-        return {name: after[name] - before[name] for name in before if name in after}
+        return self.before.change_to(self.after)
 
     def summary(self) -> SessionSummary:
         """The record in one line, as ``psoas session list`` shows it."""

@@ -1,0 +1,259 @@
+"""Measures, daily check-ins and progress: record them, and let the rules adapt the plan.
+
+After every measurement or check-in the progress rules run. A new warning
+sign in a check-in screens the person again at once (their latest intake with
+that answer changed), so the safety gate of :mod:`psoas.services.sessions`
+stops release straight away and the new plan holds the referral where the
+screen gives one. Pain up by 2 points asks for a new screen in words; steady
+improvement with good adherence stores a maintenance version of the plan.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from psoas.content import load_knowledge_base
+from psoas.core.assessment import Assessment, assess
+from psoas.core.intake import parse_intake
+from psoas.core.measures import (
+    CheckIn,
+    Measurement,
+    check_done_in_plan,
+    check_not_in_future,
+    parse_check_in,
+    parse_measurement,
+)
+from psoas.core.planning import Plan, ProgramPhase, build_plan
+from psoas.core.progress import (
+    PlanSpan,
+    Progress,
+    RecommendationKind,
+    SessionEffect,
+    compute_progress,
+    plan_span,
+)
+from psoas.core.session_records import Ratings, SessionStatus
+from psoas.errors import UnknownId
+from psoas.store import Database
+from psoas.store import repository as repo
+from psoas.store.tables import PersonRow
+
+
+@dataclass(frozen=True)
+class TrackingOutcome:
+    """What recording a measurement or check-in did, for the face to tell."""
+
+    person: str
+    progress: Progress
+    replaced: bool = False
+    """A check-in for that day was already stored and has been replaced."""
+    rescreen: Assessment | None = None
+    """The new safety screen made because of a new warning sign."""
+    rescreen_impossible: bool = False
+    """A warning sign was reported but no intake is stored to screen again."""
+    plan_version: int | None = None
+    """A new plan version stored by the rules (maintenance, or after a new screen)."""
+    notes: list[str] = field(default_factory=list)
+
+
+def record_measurement(
+    database: Database, *, person: str, measurement: Measurement, today: date, source: str
+) -> TrackingOutcome:
+    """Store a measurement (not dated after today), then apply the progress rules."""
+    check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=source)
+    with database.transaction() as session:
+        person_row = repo.get_or_create_person(session, label=person)
+        repo.save_measurement(
+            session,
+            person=person_row,
+            taken_on=measurement.taken_on,
+            document=measurement.to_document(),
+        )
+        return _after_recording(session, person_row, today)
+
+
+def record_check_in(
+    database: Database, *, person: str, check_in: CheckIn, today: date, source: str
+) -> TrackingOutcome:
+    """Store the day's check-in (``done`` must name items of the current plan), then the rules.
+
+    Everything happens in one transaction: a refused check-in stores nothing.
+    """
+    check_not_in_future(check_in.day, today=today, field="day", source=source)
+    with database.transaction() as session:
+        person_row = repo.get_or_create_person(session, label=person)
+        latest = repo.latest_plan(session, person_id=person_row.id)
+        in_plan = [item["technique"] for item in latest.document["items"]] if latest else []
+        check_done_in_plan(check_in, in_plan, source=source)
+        _, replaced = repo.save_check_in(
+            session, person=person_row, day=check_in.day, document=check_in.to_document()
+        )
+        rescreen = None
+        impossible = False
+        plan_version = None
+        if check_in.red_flags:
+            screened = _screen_again(session, person_row, check_in)
+            impossible = screened is None
+            if screened is not None:
+                rescreen, plan_version = screened
+        outcome = _after_recording(session, person_row, today)
+    return TrackingOutcome(
+        person=outcome.person,
+        progress=outcome.progress,
+        replaced=replaced,
+        rescreen=rescreen,
+        rescreen_impossible=impossible,
+        plan_version=plan_version or outcome.plan_version,
+        notes=outcome.notes,
+    )
+
+
+def progress(
+    database: Database, *, person: str, today: date, since: date | None = None
+) -> Progress:
+    """A person's progress up to ``today``."""
+    with database.transaction() as session:
+        person_row = find_person(session, person)
+        return _progress(session, person_row, today, since)
+
+
+def parse_measurements(data: object, *, source: str) -> list[Measurement]:
+    """One measurement document, or a list of them (a whole history to import)."""
+    items = data if isinstance(data, list) else [data]
+    return [parse_measurement(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
+
+
+def parse_check_ins(data: object, *, source: str) -> list[CheckIn]:
+    """One check-in document, or a list of them."""
+    items = data if isinstance(data, list) else [data]
+    return [parse_check_in(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
+
+
+def find_person(session: Session, person: str) -> PersonRow:
+    """The stored person called ``person``, or an error that suggests near names."""
+    row = repo.find_person(session, label=person)
+    if row is None:
+        labels = [found.label for found, _ in repo.list_people(session)]
+        raise UnknownId("person", person, difflib.get_close_matches(person, labels, n=2))
+    return row
+
+
+def load_progress_inputs(
+    session: Session, person_row: PersonRow
+) -> tuple[list[Measurement], list[CheckIn], list[SessionEffect], list[PlanSpan]]:
+    """Everything stored that progress is computed from, as core types."""
+    measurements = [
+        Measurement.model_validate(row.document)
+        for row in repo.measurements_of(session, person_id=person_row.id)
+    ]
+    check_ins = [
+        CheckIn.model_validate(row.document)
+        for row in repo.check_ins_of(session, person_id=person_row.id)
+    ]
+    effects = [
+        SessionEffect(
+            session_id=row.id,
+            day=row.started_at.astimezone().date(),
+            change=Ratings.model_validate(row.before).change_to(Ratings.model_validate(row.after))
+            if row.before is not None and row.after is not None
+            else {},
+        )
+        for row in repo.sessions_of(session, person_id=person_row.id)
+        if row.status == SessionStatus.COMPLETED.value
+    ]
+    spans = [
+        plan_span(Plan.model_validate(row.document), row.created_at.astimezone().date())
+        for row in repo.plans_of(session, person_id=person_row.id)
+    ]
+    tracked = [m.taken_on for m in measurements] + [c.day for c in check_ins]
+    if spans and tracked and min(tracked) < spans[0].since:
+        # A history imported after the plan was saved: the first plan counts from its start.
+        spans[0] = spans[0].model_copy(update={"since": min(tracked)})
+    return measurements, check_ins, effects, spans
+
+
+def _progress(session: Session, person_row: PersonRow, today: date, since: date | None) -> Progress:
+    measurements, check_ins, effects, spans = load_progress_inputs(session, person_row)
+    return compute_progress(
+        measurements=measurements,
+        check_ins=check_ins,
+        sessions=effects,
+        plans=spans,
+        knowledge=load_knowledge_base(),
+        as_of=today,
+        since=since,
+    )
+
+
+def _after_recording(session: Session, person_row: PersonRow, today: date) -> TrackingOutcome:
+    found = _progress(session, person_row, today, None)
+    kinds = {recommendation.kind for recommendation in found.recommendations}
+    plan_version = None
+    notes = []
+    if RecommendationKind.MAINTENANCE in kinds:
+        plan_version = _store_plan(session, person_row, ProgramPhase.MAINTENANCE)
+        if plan_version is not None:
+            notes.append(f"Your plan moved to its maintenance phase (version {plan_version}).")
+            found = _progress(session, person_row, today, None)
+    return TrackingOutcome(
+        person=person_row.label, progress=found, plan_version=plan_version, notes=notes
+    )
+
+
+def _screen_again(
+    session: Session, person_row: PersonRow, check_in: CheckIn
+) -> tuple[Assessment, int | None] | None:
+    """Screen again with the new warning signs answered yes; None without a stored intake."""
+    intake_row = repo.latest_intake(session, person_id=person_row.id)
+    if intake_row is None:
+        return None
+    document = dict(intake_row.document)
+    document["red_flags"] = {
+        **document.get("red_flags", {}),
+        **{flag.value: True for flag in check_in.red_flags},
+    }
+    intake = parse_intake(document, source="check-in")
+    knowledge = load_knowledge_base()
+    assessment = assess(intake, knowledge)
+    new_intake, _ = repo.save_intake(
+        session,
+        person=person_row,
+        document=intake.to_document(),
+        source=f"check-in of {check_in.day.isoformat()} (new warning sign)",
+    )
+    assessment_row = repo.save_assessment(
+        session,
+        intake=new_intake,
+        document=assessment.to_document(),
+        safety_level=assessment.safety.level.value,
+    )
+    plan = build_plan(intake, assessment, knowledge)
+    plan_row, is_new = repo.save_plan(
+        session,
+        assessment=assessment_row,
+        document=plan.to_document(),
+        safety_level=plan.safety.level.value,
+    )
+    return assessment, plan_row.version if is_new else None
+
+
+def _store_plan(session: Session, person_row: PersonRow, phase: ProgramPhase) -> int | None:
+    """Store the plan rebuilt from the latest screen in ``phase``; its version if it changed."""
+    intake_row = repo.latest_intake(session, person_id=person_row.id)
+    assessment_row = repo.latest_assessment(session, person_id=person_row.id)
+    if intake_row is None or assessment_row is None:
+        return None
+    knowledge = load_knowledge_base()
+    intake = parse_intake(intake_row.document)
+    plan = build_plan(intake, assess(intake, knowledge), knowledge, phase)
+    plan_row, is_new = repo.save_plan(
+        session,
+        assessment=assessment_row,
+        document=plan.to_document(),
+        safety_level=plan.safety.level.value,
+    )
+    return plan_row.version if is_new else None
