@@ -220,7 +220,9 @@ def compute_progress(
     measurements = [m for m in measurements if m.taken_on <= as_of]
     check_ins = sorted((c for c in check_ins if c.day <= as_of), key=lambda c: c.day)
     effects = sorted((s for s in sessions if s.day <= as_of), key=lambda s: (s.day, s.session_id))
-    spans = sorted((p for p in plans if p.since <= as_of), key=lambda p: p.since)
+    every_plan = sorted(plans, key=lambda p: p.since)
+    spans = [p for p in every_plan if p.since <= as_of]
+    phase = every_plan[-1].phase if every_plan else None
 
     series = _daily_series(
         [(m.taken_on, m.values()) for m in measurements] + [(c.day, c.values()) for c in check_ins]
@@ -245,7 +247,7 @@ def compute_progress(
         streaks=_streaks({day for day, items in done.items() if items}, as_of),
         session_effects=_session_effects([s for s in effects if since is None or s.day >= since]),
         red_flags_reported=[f for f in flags if since is None or f[0] >= since],
-        recommendations=_rules(progress_metrics, weeks, flags, spans, as_of),
+        recommendations=_rules(progress_metrics, weeks, flags, phase, as_of),
     )
 
 
@@ -408,7 +410,7 @@ def _rules(
     metrics: dict[MetricId, MetricProgress],
     weeks: Sequence[WeekAdherence],
     flags: Sequence[tuple[date, RedFlagId]],
-    spans: Sequence[PlanSpan],
+    phase: ProgramPhase | None,
     as_of: date,
 ) -> list[Recommendation]:
     found: list[Recommendation] = []
@@ -433,12 +435,12 @@ def _rules(
             found.append(
                 Recommendation(
                     kind=RecommendationKind.RESCREEN,
-                    reason=f"{progress.name} is {max(rises):g} points higher than before: go "
+                    reason=f"{progress.name} is {max(rises):.1f} points higher than before: go "
                     "through the safety questions again, and see a clinician if the screen "
                     "says so.",
                 )
             )
-    if spans and spans[-1].phase is ProgramPhase.ACTIVE and not found:
+    if phase is ProgramPhase.ACTIVE and not found:
         reason = _ready_for_maintenance(metrics, weeks, as_of)
         if reason:
             found.append(Recommendation(kind=RecommendationKind.MAINTENANCE, reason=reason))
@@ -464,7 +466,7 @@ def _ready_for_maintenance(
         return None
     best = improved[0]
     return (
-        f"{best.name} has come down from {best.baseline.mean:g} to {best.current.mean:g} and "
+        f"{best.name} has come down from {best.baseline.mean:.1f} to {best.current.mean:.1f} and "
         f"you kept to {ratio:.0%} of the program over the last {MAINTENANCE_WEEKS} weeks: "
         "the program moves to maintenance, with a release once a week."
     )

@@ -1,0 +1,1 @@
+"""Exchange with other programs: iCalendar reminders (and, later, FHIR and CSV)."""

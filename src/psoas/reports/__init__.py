@@ -1,0 +1,1 @@
+"""Charts (matplotlib SVG/PNG) and the HTML and PDF progress reports."""
