@@ -8,6 +8,7 @@ services and renderers it needs when it runs.
 from __future__ import annotations
 
 import sys
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -336,6 +337,256 @@ def session_show(
     from psoas.cli import session_commands
 
     session_commands.show(session_id, json_output=json_output)
+
+
+DocumentFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--file",
+        help="A JSON or YAML document, or a list of them, instead of options.",
+        show_default=False,
+    ),
+]
+
+
+@app.command()
+def measure(
+    taken_on: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d"],
+            help="When measured (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    low_back_pain: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Low back pain, 0-10.", show_default=False)
+    ] = None,
+    hip_pain: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Hip or groin pain, 0-10.", show_default=False)
+    ] = None,
+    thomas_left_hip: Annotated[
+        float | None,
+        typer.Option(
+            min=-45,
+            max=60,
+            help="Modified Thomas test: left thigh angle above horizontal (deg).",
+            show_default=False,
+        ),
+    ] = None,
+    thomas_left_knee: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            max=150,
+            help="Modified Thomas test: left knee flexion (deg).",
+            show_default=False,
+        ),
+    ] = None,
+    thomas_left_abduction: Annotated[
+        bool | None,
+        typer.Option(
+            "--thomas-left-abduction/--no-thomas-left-abduction",
+            help="Left thigh drifted out to the side.",
+            show_default=False,
+        ),
+    ] = None,
+    thomas_right_hip: Annotated[
+        float | None,
+        typer.Option(
+            min=-45,
+            max=60,
+            help="Modified Thomas test: right thigh angle above horizontal (deg).",
+            show_default=False,
+        ),
+    ] = None,
+    thomas_right_knee: Annotated[
+        float | None,
+        typer.Option(
+            min=0,
+            max=150,
+            help="Modified Thomas test: right knee flexion (deg).",
+            show_default=False,
+        ),
+    ] = None,
+    thomas_right_abduction: Annotated[
+        bool | None,
+        typer.Option(
+            "--thomas-right-abduction/--no-thomas-right-abduction",
+            help="Right thigh drifted out to the side.",
+            show_default=False,
+        ),
+    ] = None,
+    psfs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--psfs",
+            metavar="ACTIVITY=SCORE",
+            help="A functional-scale activity and how well you do it, 0-10; give 3 to 5.",
+            show_default=False,
+        ),
+    ] = None,
+    stress: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Stress, 0-10.", show_default=False)
+    ] = None,
+    breathing_ease: Annotated[
+        int | None,
+        typer.Option(
+            min=0, max=10, help="Breathing ease, 0 (very hard) to 10.", show_default=False
+        ),
+    ] = None,
+    sitting_hours: Annotated[
+        float | None, typer.Option(min=0, max=24, help="Hours sitting a day.", show_default=False)
+    ] = None,
+    anterior_pelvic_tilt: Annotated[
+        bool | None,
+        typer.Option(
+            "--anterior-pelvic-tilt/--no-anterior-pelvic-tilt",
+            help="Pelvis tipped forward.",
+            show_default=False,
+        ),
+    ] = None,
+    lumbar_curve: Annotated[
+        bool | None,
+        typer.Option(
+            "--lumbar-curve/--no-lumbar-curve",
+            help="Exaggerated low-back curve.",
+            show_default=False,
+        ),
+    ] = None,
+    global_change: Annotated[
+        int | None,
+        typer.Option(
+            min=-7,
+            max=7,
+            help="Global rating of change since you started, -7 to +7.",
+            show_default=False,
+        ),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option(help="A note to keep with it.", show_default=False)
+    ] = None,
+    file: DocumentFile = None,
+    person: PersonOption = DEFAULT_PERSON,
+    json_output: JsonFlag = False,
+) -> None:
+    """Record a reassessment: pain, Modified Thomas test, functional scale, stress and more.
+
+    With no measures given, asks for each on a terminal (Enter skips one).
+    The Thomas test is a measure to follow over time, not a diagnosis.
+    """
+    from psoas.cli import tracking_commands
+
+    fields = dict(locals())
+    for name in ("file", "person", "json_output", "tracking_commands"):
+        fields.pop(name)
+    fields["taken_on"] = taken_on.date() if taken_on else None
+    tracking_commands.measure(
+        fields, file=file, person=person, today=_today(), json_output=json_output
+    )
+
+
+@app.command()
+def log(
+    day: Annotated[
+        datetime | None,
+        typer.Option(
+            "--day", formats=["%Y-%m-%d"], help="Which day (default: today).", show_default=False
+        ),
+    ] = None,
+    pain: Annotated[
+        int | None,
+        typer.Option(
+            "--pain", min=0, max=10, help="Low back pain today, 0-10.", show_default=False
+        ),
+    ] = None,
+    hip_pain: Annotated[
+        int | None,
+        typer.Option(min=0, max=10, help="Hip or groin pain today, 0-10.", show_default=False),
+    ] = None,
+    stress: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Stress today, 0-10.", show_default=False)
+    ] = None,
+    sitting_hours: Annotated[
+        float | None, typer.Option(min=0, max=24, help="Hours sitting today.", show_default=False)
+    ] = None,
+    done: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--done",
+            metavar="TECHNIQUE",
+            help="A plan item done today (repeat for each).",
+            show_default=False,
+        ),
+    ] = None,
+    red_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--red-flag",
+            metavar="FLAG",
+            help="A warning sign new since your screen, e.g. saddle_numbness: screens you again.",
+            show_default=False,
+        ),
+    ] = None,
+    file: DocumentFile = None,
+    person: PersonOption = DEFAULT_PERSON,
+    json_output: JsonFlag = False,
+) -> None:
+    """The daily check-in: pain, stress, sitting hours and what of the plan you did.
+
+    With nothing given, asks on a terminal; it takes under half a minute.
+    """
+    from psoas.cli import tracking_commands
+
+    fields = {
+        "day": day.date() if day else None,
+        "low_back_pain": pain,
+        "hip_pain": hip_pain,
+        "stress": stress,
+        "sitting_hours": sitting_hours,
+        "done": done or [],
+        "red_flags": red_flag or [],
+    }
+    tracking_commands.log(fields, file=file, person=person, today=_today(), json_output=json_output)
+
+
+@app.command()
+def progress(
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="List only what came from this date.",
+            show_default=False,
+        ),
+    ] = None,
+    charts: Annotated[
+        Path | None,
+        typer.Option(
+            "--charts",
+            help="Also write the charts (SVG and PNG) into this folder.",
+            show_default=False,
+        ),
+    ] = None,
+    person: PersonOption = DEFAULT_PERSON,
+    json_output: JsonFlag = False,
+) -> None:
+    """Change against baseline and a month ago, adherence, streaks and the effect of sessions."""
+    from psoas.cli import tracking_commands
+
+    tracking_commands.progress(
+        person=person,
+        since=since.date() if since else None,
+        today=_today(),
+        json_output=json_output,
+        charts=charts,
+    )
+
+
+def _today() -> date:
+    return date.today()
 
 
 def main() -> None:

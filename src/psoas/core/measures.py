@@ -174,6 +174,18 @@ class CheckIn(_Strict):
             raise ValueError("each id may be listed once")
         return ids
 
+    def merged_with(self, later: CheckIn) -> CheckIn:
+        """A second check-in of the same day added to this one: new ratings win, lists join."""
+        given = later.model_dump(exclude_defaults=True, exclude={"done", "red_flags"})
+        return self.model_copy(
+            update={
+                **given,
+                "done": self.done + [t for t in later.done if t not in self.done],
+                "red_flags": self.red_flags
+                + [f for f in later.red_flags if f not in self.red_flags],
+            }
+        )
+
     def values(self) -> dict[MetricId, float]:
         """Every numeric measure given, by metric."""
         found = {

@@ -50,7 +50,7 @@ class TrackingOutcome:
     person: str
     progress: Progress
     replaced: bool = False
-    """A check-in for that day was already stored and has been replaced."""
+    """A check-in for that day was already stored: the new answers were added to it."""
     rescreen: Assessment | None = None
     """The new safety screen made because of a new warning sign."""
     rescreen_impossible: bool = False
@@ -89,6 +89,9 @@ def record_check_in(
         latest = repo.latest_plan(session, person_id=person_row.id)
         in_plan = [item["technique"] for item in latest.document["items"]] if latest else []
         check_done_in_plan(check_in, in_plan, source=source)
+        earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
+        if earlier is not None:
+            check_in = CheckIn.model_validate(earlier.document).merged_with(check_in)
         _, replaced = repo.save_check_in(
             session, person=person_row, day=check_in.day, document=check_in.to_document()
         )
@@ -119,6 +122,14 @@ def progress(
     with database.transaction() as session:
         person_row = find_person(session, person)
         return _progress(session, person_row, today, since)
+
+
+def current_plan(database: Database, *, person: str) -> Plan | None:
+    """The person's newest plan version, if one is stored."""
+    with database.transaction() as session:
+        person_row = repo.find_person(session, label=person)
+        row = repo.latest_plan(session, person_id=person_row.id) if person_row else None
+        return Plan.model_validate(row.document) if row else None
 
 
 def parse_measurements(data: object, *, source: str) -> list[Measurement]:

@@ -27,6 +27,7 @@ from psoas.store.tables import (
 __all__ = [
     "StepEntry",
     "assessments_of",
+    "check_in_of_day",
     "check_ins_of",
     "content_hash",
     "create_session",
@@ -356,9 +357,11 @@ def measurements_of(session: Session, *, person_id: int) -> list[MeasurementRow]
 def save_check_in(
     session: Session, *, person: PersonRow, day: date, document: dict[str, Any]
 ) -> tuple[CheckInRow, bool]:
-    """Store the day's check-in, replacing an earlier one of the same day; returns it and that."""
-    query = select(CheckInRow).where(CheckInRow.person_id == person.id, CheckInRow.day == day)
-    row = session.scalars(query).first()
+    """Store the day's check-in, replacing an earlier one of the same day; returns it and that.
+
+    The caller merges what it wants kept of the earlier one (:func:`check_in_of_day`).
+    """
+    row = check_in_of_day(session, person_id=person.id, day=day)
     replaced = row is not None
     if row is None:
         row = CheckInRow(person_id=person.id, day=day, document=document)
@@ -368,6 +371,12 @@ def save_check_in(
         row.updated_at = utc_now()
     session.flush()
     return row, replaced
+
+
+def check_in_of_day(session: Session, *, person_id: int, day: date) -> CheckInRow | None:
+    """The check-in stored for one day, if any."""
+    query = select(CheckInRow).where(CheckInRow.person_id == person_id, CheckInRow.day == day)
+    return session.scalars(query).first()
 
 
 def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:
