@@ -1,4 +1,4 @@
-"""Progress: hand-checked change, thresholds, adherence, streaks and rules; properties with hypothesis."""
+"""Progress: hand-checked change, thresholds, adherence, streaks and rules; then properties."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_psfs_scores_the_mean_and_needs_two_points(knowledge: KnowledgeBase) -> 
     assert (function.baseline.mean, function.current.mean) == (3.0, 4.5)
     assert function.verdict is Verdict.NO_MEANINGFUL_CHANGE  # +1.5 < 2
     better = progress(knowledge, as_of=30, measurements=[psfs(0, [2, 3, 4]), psfs(30, [5, 5, 5])])
-    assert better.metric(MetricId.PSFS).verdict is Verdict.IMPROVED  # type: ignore[union-attr]
+    assert better.metric(MetricId.PSFS).verdict is Verdict.IMPROVED
 
 
 def test_thomas_angles_follow_each_side_without_a_verdict(knowledge: KnowledgeBase) -> None:
@@ -118,7 +118,7 @@ def test_thomas_angles_follow_each_side_without_a_verdict(knowledge: KnowledgeBa
 
 def test_within_the_first_week_it_is_too_early_to_judge(knowledge: KnowledgeBase) -> None:
     found = progress(knowledge, as_of=5, check_ins=[check_in(0, 8), check_in(5, 2)])
-    assert found.metric(MetricId.LOW_BACK_PAIN).verdict is Verdict.TOO_EARLY  # type: ignore[union-attr]
+    assert found.metric(MetricId.LOW_BACK_PAIN).verdict is Verdict.TOO_EARLY
     assert found.recommendations == []
 
 
@@ -126,7 +126,7 @@ def test_trend_is_the_weekly_slope_of_the_last_six_weeks(knowledge: KnowledgeBas
     # Pain falls one point a week over the last 6 weeks; an old outlier is outside the window.
     logs = [check_in(0, 0)] + [check_in(60 + 7 * w, 8 - w) for w in range(6)]
     found = progress(knowledge, as_of=95, check_ins=logs)
-    assert found.metric(MetricId.LOW_BACK_PAIN).trend_per_week == pytest.approx(-1.0)  # type: ignore[union-attr]
+    assert found.metric(MetricId.LOW_BACK_PAIN).trend_per_week == pytest.approx(-1.0)
 
 
 def test_adherence_counts_done_over_due_per_week_without_double_counting(

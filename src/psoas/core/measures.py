@@ -223,7 +223,7 @@ def check_done_in_plan(check_in: CheckIn, plan_techniques: list[str], *, source:
     """Refuse a ``done`` entry that is not an item of the person's plan, naming it."""
     problems = [
         FieldProblem(
-            f"done[{index}]",
+            f"done.{index}",
             f"'{technique}' is not in your plan; expected one of: {', '.join(plan_techniques)}"
             if plan_techniques
             else f"'{technique}' cannot be marked done: there is no stored plan yet",

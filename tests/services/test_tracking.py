@@ -1,0 +1,183 @@
+"""Recording measures and check-ins on SQLite and PostgreSQL, and the rules that adapt the plan."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from psoas.content.vocabulary import MetricId, SafetyLevel
+from psoas.core.measures import parse_check_in, parse_measurement
+from psoas.core.planning import ProgramPhase
+from psoas.core.progress import RecommendationKind
+from psoas.core.timeline import SessionKind
+from psoas.documents import read_document
+from psoas.errors import InvalidDocument, SafetyStop, UnknownId
+from psoas.services import care, sessions, tracking
+from psoas.store import Database
+from psoas.store import repository as repo
+from tests.conftest import EXAMPLES
+
+TODAY = date(2026, 11, 16)
+
+
+def save_desk_worker_plan(database: Database) -> None:
+    intake = care.read_intake(EXAMPLES / "desk-worker.yaml")
+    assessment, plan = care.plan_of(intake)
+    care.save_plan(
+        database, person="me", intake=intake, source="desk", assessment=assessment, plan=plan
+    )
+
+
+def load_example_history(database: Database) -> list[tracking.TrackingOutcome]:
+    save_desk_worker_plan(database)
+    outcomes = []
+    history = EXAMPLES / "history"
+    for item in tracking.parse_measurements(read_document(history / "measures.yaml"), source="m"):
+        outcomes.append(
+            tracking.record_measurement(
+                database, person="me", measurement=item, today=TODAY, source="m"
+            )
+        )
+    for logged in tracking.parse_check_ins(read_document(history / "check-ins.yaml"), source="c"):
+        outcomes.append(
+            tracking.record_check_in(
+                database, person="me", check_in=logged, today=TODAY, source="c"
+            )
+        )
+    return outcomes
+
+
+def stored_counts(database: Database) -> tuple[int, int, int]:
+    with database.transaction() as session:
+        person = repo.find_person(session, label="me")
+        if person is None:
+            return (0, 0, 0)
+        return (
+            len(repo.measurements_of(session, person_id=person.id)),
+            len(repo.check_ins_of(session, person_id=person.id)),
+            len(repo.plans_of(session, person_id=person.id)),
+        )
+
+
+def test_the_example_history_improves_and_moves_the_plan_to_maintenance(
+    database: Database,
+) -> None:
+    outcomes = load_example_history(database)
+    assert stored_counts(database) == (3, 53, 2)
+    moved = [outcome for outcome in outcomes if outcome.plan_version == 2]
+    assert len(moved) == 1 and "maintenance" in moved[0].notes[0]
+    plan = tracking.current_plan(database, person="me")
+    assert plan is not None and plan.phase is ProgramPhase.MAINTENANCE
+    release = next(item for item in plan.items if item.kind == "self_release")
+    assert release.schedule.times_per_week == 1 and "maintenance" in release.why
+
+    found = tracking.progress(database, person="me", today=TODAY)
+    pain = found.metric(MetricId.LOW_BACK_PAIN)
+    assert pain is not None and pain.verdict == "improved"
+    assert pain.baseline.mean == 6.0
+    assert found.metric(MetricId.PSFS).change == 3.0  # type: ignore[union-attr]
+    assert 0.7 < (found.adherence_overall or 0) < 0.9
+    # Once in maintenance, the rule does not fire again.
+    assert found.recommendations == []
+
+
+def test_since_trims_what_is_listed_but_not_the_baseline(database: Database) -> None:
+    load_example_history(database)
+    since = date(2026, 11, 1)
+    found = tracking.progress(database, person="me", today=TODAY, since=since)
+    pain = found.metric(MetricId.LOW_BACK_PAIN)
+    assert pain is not None and pain.baseline.mean == 6.0
+    assert min(point.day for point in pain.points) >= since
+    assert all(week.week_start + timedelta(days=6) >= since for week in found.adherence)
+
+
+def test_a_second_check_in_of_the_day_adds_to_the_first(database: Database) -> None:
+    save_desk_worker_plan(database)
+    first = parse_check_in({"day": "2026-11-16", "low_back_pain": 4, "done": ["walking"]})
+    second = parse_check_in({"day": "2026-11-16", "stress": 3, "done": ["dead_bug", "walking"]})
+    tracking.record_check_in(database, person="me", check_in=first, today=TODAY, source="a")
+    outcome = tracking.record_check_in(
+        database, person="me", check_in=second, today=TODAY, source="b"
+    )
+    assert outcome.replaced
+    with database.transaction() as session:
+        person = repo.find_person(session, label="me")
+        assert person is not None
+        (row,) = repo.check_ins_of(session, person_id=person.id)
+        assert row.document["low_back_pain"] == 4 and row.document["stress"] == 3
+        assert row.document["done"] == ["walking", "dead_bug"]
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ({"day": "2026-11-17", "low_back_pain": 3}, "day"),
+        ({"day": "2026-11-16", "done": ["walking", "cartwheels"]}, "done.1"),
+    ],
+)
+def test_a_refused_check_in_names_the_field_and_stores_nothing(
+    database: Database, document: dict[str, object], field: str
+) -> None:
+    save_desk_worker_plan(database)
+    before = stored_counts(database)
+    with pytest.raises(InvalidDocument) as raised:
+        tracking.record_check_in(
+            database, person="me", check_in=parse_check_in(document), today=TODAY, source="cli"
+        )
+    assert raised.value.problems[0].field == field
+    assert stored_counts(database) == before
+
+
+def test_a_future_measurement_is_refused(database: Database) -> None:
+    measurement = parse_measurement({"taken_on": "2027-11-16", "low_back_pain": 3})
+    with pytest.raises(InvalidDocument, match="taken_on: is in the future"):
+        tracking.record_measurement(
+            database, person="me", measurement=measurement, today=TODAY, source="cli"
+        )
+    assert stored_counts(database) == (0, 0, 0)
+
+
+def test_a_new_warning_sign_screens_again_and_stops_release(database: Database) -> None:
+    save_desk_worker_plan(database)
+    assert sessions.clearance(database, person="me", kind=SessionKind.SELF_RELEASE)
+    flagged = parse_check_in({"day": "2026-11-16", "red_flags": ["progressive_leg_weakness"]})
+    outcome = tracking.record_check_in(
+        database, person="me", check_in=flagged, today=TODAY, source="cli"
+    )
+    assert outcome.rescreen is not None
+    assert outcome.rescreen.safety.level is SafetyLevel.URGENT
+    assert outcome.progress.recommendations[0].kind is RecommendationKind.RESCREEN
+    # The new screen is the one that counts: no release session can start now.
+    with pytest.raises(SafetyStop, match="urgent"):
+        sessions.clearance(database, person="me", kind=SessionKind.SELF_RELEASE)
+    plan = tracking.current_plan(database, person="me")
+    assert plan is not None and [item.technique for item in plan.items] == ["seek_care_now"]
+
+
+def test_a_warning_sign_without_any_screen_says_so(database: Database) -> None:
+    flagged = parse_check_in({"day": "2026-11-16", "red_flags": ["saddle_numbness"]})
+    outcome = tracking.record_check_in(
+        database, person="me", check_in=flagged, today=TODAY, source="cli"
+    )
+    assert outcome.rescreen is None and outcome.rescreen_impossible
+
+
+def test_pain_rising_two_points_asks_for_a_new_screen(database: Database) -> None:
+    save_desk_worker_plan(database)
+    for day, pain in (("2026-10-01", 3), ("2026-10-20", 5)):
+        outcome = tracking.record_check_in(
+            database,
+            person="me",
+            check_in=parse_check_in({"day": day, "low_back_pain": pain}),
+            today=TODAY,
+            source="cli",
+        )
+    kinds = [r.kind for r in outcome.progress.recommendations]
+    assert kinds == [RecommendationKind.RESCREEN]
+
+
+def test_progress_of_an_unknown_person_suggests_a_name(database: Database) -> None:
+    save_desk_worker_plan(database)
+    with pytest.raises(UnknownId, match="'me'"):
+        tracking.progress(database, person="mee", today=TODAY)
