@@ -37,3 +37,18 @@ def test_cue_timing_benchmark_runs_all_three_and_reports_the_target() -> None:
         assert row in completed.stdout
     assert "the target (p99 <= 2 ms, drift <= 1 ms)" in completed.stdout
     assert "naive loop / runner:" in completed.stdout
+
+
+@pytest.mark.slow
+def test_progress_benchmark_times_every_path_against_the_baseline() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "progress.py"), "--years", "1", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "365 daily check-ins" in completed.stdout
+    for row in ("baseline: plain Python", "core: compute_progress", "service on SQLite"):
+        assert row in completed.stdout
+    assert completed.stdout.count("x baseline") == 4

@@ -258,8 +258,10 @@ def _daily_series(
     for day, values in dated:
         for metric, value in values.items():
             by_day[metric][day].append(value)
+    # model_construct: the days and values come from validated records, and a decade of
+    # daily logs makes tens of thousands of points, where validating each again doubles the cost.
     return {
-        metric: [Point(day=day, value=_mean(days[day])) for day in sorted(days)]
+        metric: [Point.model_construct(day=day, value=_mean(days[day])) for day in sorted(days)]
         for metric, days in by_day.items()
     }
 
