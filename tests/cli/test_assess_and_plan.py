@@ -24,7 +24,9 @@ EXPECTED = {
 
 
 def test_every_example_is_covered() -> None:
-    assert sorted(p.name for p in EXAMPLES.iterdir()) == sorted(EXPECTED)
+    # The history folder holds measures and check-ins, covered by the tracking tests.
+    intakes = [p.name for p in EXAMPLES.iterdir() if p.name != "history"]
+    assert sorted(intakes) == sorted(EXPECTED)
 
 
 def _contract_json(cli, command: str, contract: ContractName, name: str) -> dict[str, Any]:

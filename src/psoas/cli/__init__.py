@@ -58,6 +58,14 @@ session_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(session_app, name="session")
+remind_app = typer.Typer(
+    cls=_ReportingGroup,
+    help="Reminders for your plan and hourly movement breaks: on its own, shows each when "
+    "it is due (leave it running); 'export' writes them to a calendar file.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(remind_app, name="remind")
 
 
 DEFAULT_PERSON = "me"
@@ -583,6 +591,133 @@ def progress(
         json_output=json_output,
         charts=charts,
     )
+
+
+class ReportFormatName(StrEnum):
+    """What ``psoas report`` writes (the values of ``psoas.services.reporting.ReportFormat``)."""
+
+    html = "html"
+    pdf = "pdf"
+
+
+@app.command()
+def report(
+    out: Annotated[
+        Path, typer.Option("--out", help="The file to write, e.g. report.pdf.", show_default=False)
+    ],
+    fmt: Annotated[
+        ReportFormatName | None,
+        typer.Option(
+            "--format", help="html or pdf (default: from the --out suffix).", show_default=False
+        ),
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(
+            "--since",
+            formats=["%Y-%m-%d"],
+            help="Show history from this date (the baseline stays the first values).",
+            show_default=False,
+        ),
+    ] = None,
+    person: PersonOption = DEFAULT_PERSON,
+) -> None:
+    """Write a progress report a practitioner can read in two minutes (HTML or PDF).
+
+    Safety status, the plan with its reasons, change against baseline with charts,
+    adherence and the session history.
+    """
+    from psoas.cli import report_commands
+
+    chosen = fmt.value if fmt else out.suffix.lower().lstrip(".")
+    if chosen not in ("html", "pdf"):
+        raise typer.BadParameter(
+            "say --format html or --format pdf (the --out suffix names neither)",
+            param_hint="'--format'",
+        )
+    report_commands.report(
+        person=person,
+        since=since.date() if since else None,
+        fmt=chosen,
+        out=out,
+        today=_today(),
+    )
+
+
+WorkStart = Annotated[
+    str, typer.Option("--work-start", metavar="HH:MM", help="When your working day starts.")
+]
+WorkEnd = Annotated[
+    str, typer.Option("--work-end", metavar="HH:MM", help="When your working day ends.")
+]
+WorkDays = Annotated[
+    str, typer.Option("--work-days", help="Working days, e.g. mon-fri or mon,tue,thu.")
+]
+PracticeAt = Annotated[
+    str,
+    typer.Option("--practice-at", metavar="HH:MM", help="When you do the day's program."),
+]
+TimeZone = Annotated[
+    str | None,
+    typer.Option(
+        "--timezone",
+        help="An IANA zone, e.g. Europe/Paris (default: this machine's).",
+        show_default=False,
+    ),
+]
+
+
+@remind_app.callback()
+def remind(
+    ctx: typer.Context,
+    work_start: WorkStart = "09:00",
+    work_end: WorkEnd = "17:00",
+    work_days: WorkDays = "mon-fri",
+    practice_at: PracticeAt = "18:00",
+    timezone: TimeZone = None,
+    person: PersonOption = DEFAULT_PERSON,
+) -> None:
+    """Show each reminder in the terminal (and on the desktop) when it is due, until Ctrl-C."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from psoas.cli import report_commands
+
+    hours = {
+        "start": work_start,
+        "end": work_end,
+        "days": work_days,
+        "timezone": timezone,
+        "practice_at": practice_at,
+    }
+    report_commands.remind_loop(person=person, hours=hours)
+
+
+@remind_app.command("export")
+def remind_export(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="The calendar file to write, e.g. psoas.ics.", show_default=False
+        ),
+    ],
+    work_start: WorkStart = "09:00",
+    work_end: WorkEnd = "17:00",
+    work_days: WorkDays = "mon-fri",
+    practice_at: PracticeAt = "18:00",
+    timezone: TimeZone = None,
+    person: PersonOption = DEFAULT_PERSON,
+) -> None:
+    """Write your plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
+    from psoas.cli import report_commands
+
+    hours = {
+        "start": work_start,
+        "end": work_end,
+        "days": work_days,
+        "timezone": timezone,
+        "practice_at": practice_at,
+    }
+    report_commands.remind_export(person=person, out=out, hours=hours, today=_today())
 
 
 def _today() -> date:

@@ -17,7 +17,6 @@ from rich.console import Console
 from psoas.cli import tracking_render
 from psoas.cli.commands import print_json
 from psoas.core.measures import parse_check_in, parse_measurement
-from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
 from psoas.services import tracking
 from psoas.services.storage import store
@@ -30,7 +29,7 @@ def measure(
     """``psoas measure``: from flags, a file (one or a list), or questions on a terminal."""
     if file is not None:
         _refuse_mixing(fields, "--file")
-        found = tracking.parse_measurements(read_document(file), source=str(file))
+        found = tracking.read_measurements(file)
         source = str(file)
     elif _given(fields, ignore="taken_on"):
         document = measurement_document({"taken_on": today, **_without_none(fields)})
@@ -63,7 +62,7 @@ def log(
     """``psoas log``: the daily check-in, from flags, a file, or a half-minute of questions."""
     if file is not None:
         _refuse_mixing(fields, "--file")
-        found = tracking.parse_check_ins(read_document(file), source=str(file))
+        found = tracking.read_check_ins(file)
         source = str(file)
     elif _given(fields, ignore="day"):
         document = _without_none(fields)

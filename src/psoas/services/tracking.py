@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -37,6 +38,7 @@ from psoas.core.progress import (
     plan_span,
 )
 from psoas.core.session_records import Ratings, SessionStatus
+from psoas.documents import read_document
 from psoas.errors import UnknownId
 from psoas.store import Database
 from psoas.store import repository as repo
@@ -130,6 +132,16 @@ def current_plan(database: Database, *, person: str) -> Plan | None:
         person_row = repo.find_person(session, label=person)
         row = repo.latest_plan(session, person_id=person_row.id) if person_row else None
         return Plan.model_validate(row.document) if row else None
+
+
+def read_measurements(path: Path) -> list[Measurement]:
+    """A file of one measurement or a list of them (JSON or YAML)."""
+    return parse_measurements(read_document(path), source=str(path))
+
+
+def read_check_ins(path: Path) -> list[CheckIn]:
+    """A file of one check-in or a list of them (JSON or YAML)."""
+    return parse_check_ins(read_document(path), source=str(path))
 
 
 def parse_measurements(data: object, *, source: str) -> list[Measurement]:

@@ -1,0 +1,359 @@
+"""Progress charts as SVG or PNG bytes: pain, Thomas hip angle, adherence, session effects.
+
+Each chart is a pure function of a :class:`~psoas.core.progress.Progress`:
+it draws on its own :class:`matplotlib.figure.Figure` (never pyplot's global
+state) and returns the file's bytes. Every axis says what it measures and in
+which unit, and a chart with nothing to show still renders, with a short note
+saying so. SVG output keeps its text as text (searchable, and printed in the
+report's own font) and carries no date or random ids, so the same progress
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, Protocol
+
+import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.typing import RcKeyType
+from numpy.typing import NDArray
+
+from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import MetricId
+from psoas.core.progress import PAIN_METRICS, Progress
+from psoas.core.session_records import RATING_LABELS
+
+ChartFormat = Literal["svg", "png"]
+FORMATS: tuple[ChartFormat, ...] = ("svg", "png")
+
+SIZE_INCHES = (7.5, 3.6)
+PNG_DPI = 150
+NO_DATA = "No data yet"
+
+PAIN_AXIS = "Pain (0-10 points)"
+THOMAS_AXIS = "Hip angle above horizontal (degrees)"
+ADHERENCE_AXIS = "Adherence (% of planned items done)"
+SESSION_AXIS = "Change after session (points)"
+DATE_AXIS = "Date"
+WEEK_AXIS = "Week starting"
+SESSION_X_AXIS = "Session"
+
+_COLOURS = ("#1f5f8b", "#c0392b", "#27855a", "#8e5ea2", "#d68910")
+_RC: dict[RcKeyType, Any] = {
+    "date.converter": "concise",
+    "svg.fonttype": "none",  # keep labels as text in the SVG
+    "svg.hashsalt": "psoas",  # stable element ids
+    "font.size": 9.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+class Render(Protocol):
+    """A chart function: progress in, the file's bytes out."""
+
+    def __call__(self, progress: Progress, fmt: ChartFormat = "svg") -> bytes: ...
+
+
+def _styled(render: Render) -> Render:
+    """Draw and save inside psoas's chart style, without touching the global settings."""
+
+    @functools.wraps(render)
+    def styled(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
+        with matplotlib.rc_context(_RC):
+            return render(progress, fmt)
+
+    return styled
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart a report or ``psoas progress --charts`` writes."""
+
+    name: str
+    """A short id, also the file name's stem (``pain`` → ``pain.svg``)."""
+    title: str
+    description: str
+    """What the chart shows, in a sentence, for a report's caption."""
+    render: Render
+
+    def filename(self, fmt: ChartFormat) -> str:
+        """The file name this chart is written under, e.g. ``pain.svg``."""
+        return f"{self.name}.{fmt}"
+
+
+@_styled
+def pain_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    """Daily pain, its baseline, and the band inside which a change is not meaningful."""
+    figure, axes = _figure()
+    pains = [m for metric in PAIN_METRICS if (m := progress.metric(metric)) and m.points]
+    for colour, pain in zip(_COLOURS, pains, strict=False):
+        days = _days([point.day for point in pain.points])
+        axes.plot(
+            days,
+            [p.value for p in pain.points],
+            color=colour,
+            marker="o",
+            markersize=2.5,
+            linewidth=1.2,
+            label=pain.name,
+        )
+        baseline = pain.baseline.mean
+        axes.axhline(
+            baseline,
+            color=colour,
+            linestyle="--",
+            linewidth=0.9,
+            label=f"{pain.name}: baseline {baseline:.1f}",
+        )
+        band = _threshold_points(pain.metric)
+        if band is not None:
+            axes.axhspan(
+                max(0.0, baseline - band),
+                min(10.0, baseline + band),
+                color=colour,
+                alpha=0.1,
+                linewidth=0,
+                label=f"{pain.name}: no meaningful change (±{band:g} points)",
+            )
+    axes.set_ylim(0, 10)
+    axes.set_yticks(range(0, 11, 2))
+    return _finish(
+        figure, axes, PAIN_AXIS, DATE_AXIS, fmt, has_data=bool(pains), columns=len(pains)
+    )
+
+
+@_styled
+def thomas_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    """The Modified Thomas test's hip angle, left and right, with the horizontal at 0°."""
+    figure, axes = _figure()
+    sides = [
+        (side, colour, m)
+        for side, colour, metric in (
+            ("Left hip", _COLOURS[0], MetricId.THOMAS_HIP_ANGLE_LEFT),
+            ("Right hip", _COLOURS[1], MetricId.THOMAS_HIP_ANGLE_RIGHT),
+        )
+        if (m := progress.metric(metric)) and m.points
+    ]
+    for side, colour, angle in sides:
+        axes.plot(
+            _days([p.day for p in angle.points]),
+            [p.value for p in angle.points],
+            color=colour,
+            marker="o",
+            markersize=4,
+            linewidth=1.2,
+            label=side,
+        )
+    axes.axhline(0, color="#555555", linewidth=0.9, label="Horizontal (0°)")
+    values = [p.value for _, _, angle in sides for p in angle.points]
+    low, high = min([0.0, *values]), max([10.0, *values])
+    axes.set_ylim(low - 2, high + 2)
+    return _finish(figure, axes, THOMAS_AXIS, DATE_AXIS, fmt, has_data=bool(sides), columns=3)
+
+
+@_styled
+def adherence_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    """Per ISO week, the share of what the plan asked for that was done."""
+    figure, axes = _figure()
+    weeks = progress.adherence
+    positions = list(range(len(weeks)))
+    heights = [100 * week.ratio if week.ratio is not None else 0.0 for week in weeks]
+    bars = axes.bar(positions, heights, color=_COLOURS[0], width=0.7)
+    labels = [f"{100 * week.ratio:.0f}%" if week.ratio is not None else "" for week in weeks]
+    axes.bar_label(bars, labels=labels, padding=2, fontsize=7)
+    for position, week in zip(positions, weeks, strict=True):
+        if week.ratio is None:
+            axes.text(
+                position,
+                2,
+                "nothing due",
+                rotation=90,
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                color="#555555",
+            )
+    if progress.adherence_overall is not None:
+        overall = 100 * progress.adherence_overall
+        axes.axhline(
+            overall,
+            color=_COLOURS[1],
+            linestyle="--",
+            linewidth=0.9,
+            label=f"Overall: {overall:.0f}%",
+        )
+    axes.set_xticks(positions, [_short_day(week.week_start) for week in weeks])
+    axes.set_ylim(0, 100)
+    if len(weeks) > 12:
+        axes.tick_params(axis="x", labelrotation=45)
+    return _finish(figure, axes, ADHERENCE_AXIS, WEEK_AXIS, fmt, has_data=bool(weeks))
+
+
+@_styled
+def session_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    """Each finished session's change in ratings (after minus before), grouped by session."""
+    figure, axes = _figure()
+    sessions = [effect for effect in progress.session_effects.sessions if effect.change]
+    ratings = [name for name in RATING_LABELS if any(name in s.change for s in sessions)]
+    ratings += sorted({name for s in sessions for name in s.change} - set(ratings))
+    width = 0.8 / max(1, len(ratings))
+    for n, (colour, rating) in enumerate(zip(_cycle(_COLOURS, len(ratings)), ratings, strict=True)):
+        offset = (n - (len(ratings) - 1) / 2) * width
+        present = [(i, s.change[rating]) for i, s in enumerate(sessions) if rating in s.change]
+        bars = axes.bar(
+            [i + offset for i, _ in present],
+            [change for _, change in present],
+            width=width,
+            color=colour,
+            label=RATING_LABELS.get(rating, rating.replace("_", " ")),
+        )
+        labels = [f"{change:+d}".replace("-", "\u2212") if change else "0" for _, change in present]
+        axes.bar_label(bars, labels=labels, padding=2, fontsize=7)
+    axes.axhline(0, color="#555555", linewidth=0.9)
+    axes.set_xticks(
+        range(len(sessions)), [f"#{s.session_id}\n{_short_day(s.day)}" for s in sessions]
+    )
+    axes.set_xlim(-0.5, max(1, len(sessions)) - 0.5)
+    changes = [change for s in sessions for change in s.change.values()]
+    extent = max([3, *(abs(change) for change in changes)])
+    axes.set_ylim(-extent - 1, extent + 1)
+    return _finish(
+        figure,
+        axes,
+        SESSION_AXIS,
+        SESSION_X_AXIS,
+        fmt,
+        has_data=bool(sessions),
+        columns=len(ratings),
+    )
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart(
+        "pain",
+        "Pain over time",
+        "Daily pain ratings with the baseline (dashed) and the band within which a change is "
+        "too small to matter.",
+        pain_chart,
+    ),
+    Chart(
+        "thomas",
+        "Modified Thomas test: hip angle",
+        "The thigh's angle above the horizontal on each side; lower is longer hip flexors.",
+        thomas_chart,
+    ),
+    Chart(
+        "adherence",
+        "Adherence per week",
+        "The share of the plan's items that were done, week by week.",
+        adherence_chart,
+    ),
+    Chart(
+        "sessions",
+        "Change after each session",
+        "How each rating moved from before to after each guided session (below 0 is lower).",
+        session_chart,
+    ),
+)
+"""Every chart, in the order a report shows them."""
+
+
+def chart(name: str) -> Chart:
+    """One chart by its name (``pain``, ``thomas``, ``adherence``, ``sessions``)."""
+    for found in CHARTS:
+        if found.name == name:
+            return found
+    known = ", ".join(c.name for c in CHARTS)
+    raise KeyError(f"no chart named {name!r}; the charts are {known}")
+
+
+def render_all(progress: Progress, fmt: ChartFormat = "svg") -> dict[str, bytes]:
+    """Every chart, keyed by its file name (``pain.svg`` …), ready to be written to a folder."""
+    return {c.filename(fmt): c.render(progress, fmt) for c in CHARTS}
+
+
+def _figure() -> tuple[Figure, Axes]:
+    figure = Figure(figsize=SIZE_INCHES, layout="constrained")
+    axes = figure.add_subplot()
+    axes.grid(axis="y", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
+    return figure, axes
+
+
+def _finish(
+    figure: Figure,
+    axes: Axes,
+    ylabel: str,
+    xlabel: str,
+    fmt: ChartFormat,
+    *,
+    has_data: bool,
+    columns: int = 1,
+) -> bytes:
+    axes.set_ylabel(ylabel)
+    axes.set_xlabel(xlabel)
+    if not has_data:
+        axes.set_xticks([])
+        axes.text(
+            0.5,
+            0.5,
+            NO_DATA,
+            transform=axes.transAxes,
+            ha="center",
+            va="center",
+            fontsize=12,
+            color="#777777",
+        )
+    elif axes.get_legend_handles_labels()[0]:
+        figure.legend(loc="outside lower center", ncols=max(1, columns), frameon=False, fontsize=8)
+    return _save(figure, fmt)
+
+
+def _save(figure: Figure, fmt: ChartFormat) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    else:
+        figure.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _days(days: Sequence[date]) -> NDArray[np.datetime64]:
+    return np.array(days, dtype="datetime64[D]")
+
+
+def _threshold_points(metric: MetricId) -> float | None:
+    change = load_knowledge_base().measure(metric).meaningful_change
+    return change.points if change is not None else None
+
+
+def _short_day(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _cycle(colours: Sequence[str], count: int) -> list[str]:
+    return [colours[n % len(colours)] for n in range(count)]
+
+
+__all__ = [
+    "CHARTS",
+    "FORMATS",
+    "Chart",
+    "ChartFormat",
+    "adherence_chart",
+    "chart",
+    "pain_chart",
+    "render_all",
+    "session_chart",
+    "thomas_chart",
+]

@@ -1,0 +1,99 @@
+"""Charts and reports of a person's progress: gathered from the store, drawn, and written safely.
+
+A report is written to a temporary file beside the target and moved into
+place only when complete, so a failure (a missing font library, a full
+disk) never leaves a half-written PDF where the last good one was.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from psoas.content import load_knowledge_base
+from psoas.core.planning import Plan
+from psoas.core.progress import Progress
+from psoas.core.safety import SafetyResult
+from psoas.errors import FieldProblem, InvalidDocument, PsoasError
+from psoas.reports import charts
+from psoas.reports.report import ReportData, render_html, render_pdf
+from psoas.services import tracking
+from psoas.services.files import write_file
+from psoas.services.sessions import list_sessions
+from psoas.store import Database
+from psoas.store import repository as repo
+
+
+class ReportFormat(StrEnum):
+    """What a report can be written as."""
+
+    HTML = "html"
+    PDF = "pdf"
+
+
+def write_charts(found: Progress, folder: Path) -> list[Path]:
+    """Every chart as SVG and PNG in ``folder`` (made if need be); the paths written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InvalidDocument("--charts", [FieldProblem("--charts", str(error))]) from None
+    written = []
+    for fmt in ("svg", "png"):
+        for filename, content in charts.render_all(found, fmt).items():
+            path = folder / filename
+            write_file(path, content, option="--charts")
+            written.append(path)
+    return written
+
+
+def report_data(
+    database: Database, *, person: str, today: date, since: date | None = None
+) -> ReportData:
+    """Everything a report shows for one person, as of ``today``."""
+    found = tracking.progress(database, person=person, today=today, since=since)
+    with database.transaction() as session:
+        person_row = tracking.find_person(session, person)
+        assessment = repo.latest_assessment(session, person_id=person_row.id)
+        plan_row = repo.latest_plan(session, person_id=person_row.id)
+        safety = SafetyResult.model_validate(assessment.document["safety"]) if assessment else None
+        plan = Plan.model_validate(plan_row.document) if plan_row else None
+        version = plan_row.version if plan_row else None
+    if safety is None:
+        problem = FieldProblem(
+            "person", f"{person!r} has no safety screen yet; a report starts with one"
+        )
+        raise InvalidDocument("psoas report", [problem])
+    sessions = [
+        summary
+        for summary in list_sessions(database, person=person)
+        if since is None or summary.started_at.astimezone().date() >= since
+    ]
+    return ReportData(
+        person=person,
+        as_of=today,
+        since=since,
+        safety=safety,
+        progress=found,
+        plan=plan,
+        plan_version=version,
+        sessions=sessions,
+        measures=load_knowledge_base().measures,
+    )
+
+
+def write_report(data: ReportData, *, fmt: ReportFormat, out: Path) -> Path:
+    """Render the report and write it to ``out`` in one piece."""
+    html = render_html(data)
+    if fmt is ReportFormat.HTML:
+        content = html.encode("utf-8")
+    else:
+        try:
+            content = render_pdf(html)
+        except OSError as error:  # WeasyPrint could not load pango or a font
+            raise PsoasError(
+                f"the PDF could not be drawn ({error}); install Debian's libpango-1.0-0 and "
+                "libpangoft2-1.0-0, or write --format html"
+            ) from None
+    write_file(out, content, option="--out")
+    return out

@@ -1,0 +1,125 @@
+"""``psoas report``, ``psoas progress --charts`` and ``psoas remind`` as a person types them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from psoas.services import reminders
+from tests.conftest import EXAMPLES
+
+
+@pytest.fixture
+def tracked(cli) -> None:
+    assert cli("plan", EXAMPLES / "desk-worker.yaml").exit_code == 0
+    assert cli("measure", "--file", EXAMPLES / "history" / "measures.yaml").exit_code == 0
+    assert cli("log", "--file", EXAMPLES / "history" / "check-ins.yaml").exit_code == 0
+
+
+def test_an_html_report_is_written_whole(cli, tracked, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = cli("report", "--out", out, "--since", "2026-10-01")
+    assert result.exit_code == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert "Low back pain" in html
+    assert "data:image/svg+xml" in html or "<svg" in html
+    assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--out", "report.txt"], "'--format'"),
+        (["--out", "missing-folder/report.html"], "--out: the folder"),
+        (["--out", "r.html", "--since", "last week"], "'--since'"),
+        (["--out", "r.html", "--person", "nobody"], "person"),
+    ],
+)
+def test_report_mistakes_exit_2_naming_the_option(
+    cli, tracked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], named: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = cli("report", *args)
+    assert result.exit_code == 2
+    assert named in result.stderr
+    assert list(work.iterdir()) == []
+
+
+def test_a_report_needs_a_safety_screen(cli, tmp_path: Path) -> None:
+    assert cli("log", "--pain", "3").exit_code == 0  # a person with a log but no screen
+    result = cli("report", "--out", tmp_path / "r.html")
+    assert result.exit_code == 2
+    assert "no safety screen yet" in result.stderr
+
+
+def test_progress_writes_every_chart_in_both_formats(cli, tracked, tmp_path: Path) -> None:
+    result = cli("progress", "--charts", tmp_path / "charts")
+    assert result.exit_code == 0, result.stderr
+    written = sorted(path.name for path in (tmp_path / "charts").iterdir())
+    stems = {name.rsplit(".", 1)[0] for name in written}
+    assert len(stems) == 4
+    assert written == sorted(f"{stem}.{fmt}" for stem in stems for fmt in ("png", "svg"))
+
+
+def test_remind_export_writes_a_calendar_in_the_given_zone(cli, tracked, tmp_path: Path) -> None:
+    out = tmp_path / "psoas.ics"
+    result = cli("remind", "export", "--out", out, "--timezone", "America/New_York")
+    assert result.exit_code == 0, result.stderr
+    assert "America/New_York" in result.stdout
+    calendar = Calendar.from_ical(out.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert events and all(event.walk("VALARM") for event in events)
+    assert {str(event.decoded("DTSTART").tzinfo) for event in events} == {"America/New_York"}
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--work-days", "funday"], "--work-days"),
+        (["--work-start", "18:00", "--work-end", "09:00"], "--work-end"),
+        (["--timezone", "Mars/Olympus"], "--timezone"),
+        (["--practice-at", "six"], "--practice-at"),
+    ],
+)
+def test_remind_mistakes_exit_2_and_write_nothing(
+    cli, tracked, tmp_path: Path, args: list[str], named: str
+) -> None:
+    out = tmp_path / "psoas.ics"
+    result = cli("remind", "export", "--out", out, *args)
+    assert result.exit_code == 2
+    assert named in result.stderr
+    assert not out.exists()
+
+
+def test_remind_needs_a_plan(cli, tmp_path: Path) -> None:
+    result = cli("remind", "export", "--out", tmp_path / "x.ics")
+    assert result.exit_code == 2
+    assert "no plan yet" in result.stderr
+
+
+def test_the_reminder_loop_shows_what_is_due_in_the_terminal(
+    cli, tracked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A clock that starts on a Monday at 09:55 in UTC and moves only when slept on.
+    clock = {"now": datetime(2026, 11, 23, 9, 55, tzinfo=UTC)}
+
+    def sleep(seconds: float) -> None:
+        clock["now"] += timedelta(seconds=seconds)
+
+    real_loop = reminders.run_reminders
+
+    def two_reminders(*args, **kwargs):
+        kwargs.update(now=lambda: clock["now"], sleep=sleep, stop_after=2)
+        return real_loop(*args, **kwargs)
+
+    monkeypatch.setattr(reminders, "run_reminders", two_reminders)
+    result = cli("remind", "--timezone", "UTC")
+    assert result.exit_code == 0, result.stderr
+    assert "10:00" in result.stdout and "Movement break" in result.stdout
+    assert "11:00" in result.stdout
+    assert clock["now"] == datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
