@@ -7,9 +7,12 @@ import json
 from datetime import date
 
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
 from rich.console import Console
 
 from psoas.cli.tracking_prompts import TrackingPrompts
+from psoas.core.schemas import ContractName, json_schema
 from psoas.errors import InputError
 from psoas.services import care
 from tests.conftest import EXAMPLES
@@ -29,6 +32,7 @@ def test_log_with_flags_stores_the_day_and_prints_progress_json(cli, planned) ->
     result = cli("log", "--pain", "4", "--stress", "6", "--done", "walking", "--json")
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)
+    Draft202012Validator(json_schema(ContractName.PROGRESS)).validate(found)
     assert found["schema"] == "psoas.progress/1"
     (pain,) = [m for m in found["metrics"] if m["metric"] == "low_back_pain"]
     assert pain["current"]["mean"] == 4.0
@@ -192,3 +196,16 @@ def test_leaving_the_questions_stores_nothing() -> None:
     asker, _, _ = prompts(["3"])
     with pytest.raises(InputError, match="nothing was stored"):
         asker.check_in(date(2026, 11, 16), None)
+
+
+@pytest.mark.parametrize(
+    ("name", "contract"),
+    [("measures.yaml", ContractName.MEASURES), ("check-ins.yaml", ContractName.CHECKIN)],
+)
+def test_the_example_history_matches_the_published_schemas(
+    name: str, contract: ContractName
+) -> None:
+    validator = Draft202012Validator(json_schema(contract))
+    documents = yaml.safe_load((EXAMPLES / "history" / name).read_text(encoding="utf-8"))
+    for document in json.loads(json.dumps(documents, default=str)):
+        validator.validate(document)

@@ -79,6 +79,9 @@ class SchemaName(StrEnum):
     assessment = "assessment"
     plan = "plan"
     session = "session"
+    measures = "measures"
+    checkin = "checkin"
+    progress = "progress"
 
 
 class SessionKindName(StrEnum):

@@ -1,7 +1,8 @@
 """The published JSON Schemas of the contracts, generated from the models that enforce them.
 
-An intake is described as it is *accepted* (validation mode); assessments and
-plans as they are *printed* (serialization mode). The same schemas are
+What psoas reads (intake, measures, check-in) is described as it is *accepted*
+(validation mode); what it prints (assessment, plan, session, progress) as it is
+*printed* (serialization mode). The same schemas are
 committed under ``docs/schemas/`` and a test keeps those copies current.
 """
 
@@ -14,7 +15,9 @@ from pydantic import BaseModel
 
 from psoas.core.assessment import Assessment
 from psoas.core.intake import Intake
+from psoas.core.measures import CheckIn, Measurement
 from psoas.core.planning import Plan
+from psoas.core.progress import Progress
 from psoas.core.timeline import Timeline
 
 
@@ -25,6 +28,9 @@ class ContractName(StrEnum):
     ASSESSMENT = "assessment"
     PLAN = "plan"
     SESSION = "session"
+    MEASURES = "measures"
+    CHECKIN = "checkin"
+    PROGRESS = "progress"
 
 
 _MODELS: dict[ContractName, tuple[type[BaseModel], str, str]] = {
@@ -32,6 +38,9 @@ _MODELS: dict[ContractName, tuple[type[BaseModel], str, str]] = {
     ContractName.ASSESSMENT: (Assessment, "serialization", "Safety screen and cause profile."),
     ContractName.PLAN: (Plan, "serialization", "A personal program whose items say why."),
     ContractName.SESSION: (Timeline, "serialization", "The timed steps of a guided session."),
+    ContractName.MEASURES: (Measurement, "validation", "A dated reassessment."),
+    ContractName.CHECKIN: (CheckIn, "validation", "One day's check-in."),
+    ContractName.PROGRESS: (Progress, "serialization", "Change against baseline, and advice."),
 }
 
 
