@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
 from psoas.content.vocabulary import RedFlagId
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
+from psoas.services import care, tracking
+from psoas.services.tracking import TrackingOutcome
+from psoas.store import Database
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 SCHEMA = "psoas.intake/1"
 
@@ -97,3 +104,34 @@ valid_intakes: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
         "tools": _optional(tools),
     },
 )
+
+
+EXAMPLE_TODAY = date(2026, 11, 16)
+"""The day after the example history's last check-in."""
+
+
+def load_example_history(database: Database, *, today: date = EXAMPLE_TODAY) -> TrackingOutcome:
+    """The desk worker's plan, then the eight weeks of ``examples/history``, via the services.
+
+    Returns what recording the check-ins (the second and last batch) did.
+    """
+    intake = care.read_intake(EXAMPLES / "desk-worker.yaml")
+    assessment, plan = care.plan_of(intake)
+    care.save_plan(
+        database, person="me", intake=intake, source="desk", assessment=assessment, plan=plan
+    )
+    history = EXAMPLES / "history"
+    tracking.record_measurements(
+        database,
+        person="me",
+        measurements=tracking.read_measurements(history / "measures.yaml"),
+        today=today,
+        source="measures.yaml",
+    )
+    return tracking.record_check_ins(
+        database,
+        person="me",
+        check_ins=tracking.read_check_ins(history / "check-ins.yaml"),
+        today=today,
+        source="check-ins.yaml",
+    )

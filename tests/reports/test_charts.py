@@ -12,11 +12,11 @@ import pytest
 from psoas.core.planning import Plan
 from psoas.core.progress import Progress, SessionEffect, SessionEffects, Streaks
 from psoas.core.safety import SafetyResult
-from psoas.documents import read_document
 from psoas.reports import charts
 from psoas.services import care, tracking
 from psoas.store import open_database
 from tests.conftest import EXAMPLES
+from tests.factories import load_example_history
 
 TODAY = date(2026, 11, 16)
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -40,29 +40,16 @@ def example_history(folder: Path) -> tuple[Progress, Plan, SafetyResult]:
     """The desk worker's eight weeks, through the real services, with three session effects."""
     database = open_database(f"sqlite:///{folder / 'history.sqlite3'}")
     try:
-        intake = care.read_intake(EXAMPLES / "desk-worker.yaml")
-        assessment, plan = care.plan_of(intake)
-        care.save_plan(
-            database, person="me", intake=intake, source="x", assessment=assessment, plan=plan
-        )
-        history = EXAMPLES / "history"
-        measures = read_document(history / "measures.yaml")
-        for measurement in tracking.parse_measurements(measures, source="m"):
-            tracking.record_measurement(
-                database, person="me", measurement=measurement, today=TODAY, source="m"
-            )
-        for check_in in tracking.parse_check_ins(
-            read_document(history / "check-ins.yaml"), source="c"
-        ):
-            tracking.record_check_in(
-                database, person="me", check_in=check_in, today=TODAY, source="c"
-            )
+        load_example_history(database, today=TODAY)
         progress = tracking.progress(database, person="me", today=TODAY)
+        plan = tracking.current_plan(database, person="me")
+        safety = care.assessment_of(care.read_intake(EXAMPLES / "desk-worker.yaml")).safety
     finally:
         database.close()
     effects = SessionEffects(sessions=EFFECTS, mean_change={"low_back_pain": -1.5})
     progress = progress.model_copy(update={"session_effects": effects})
-    return progress, plan, assessment.safety
+    assert plan is not None
+    return progress, plan, safety
 
 
 def empty_progress() -> Progress:

@@ -99,7 +99,7 @@ def row(page: str, row_id: str) -> list[str]:
 def test_summary_gives_safety_phase_pain_adherence_and_streak(page: str) -> None:
     summary = section(page, "summary")
     assert "Clear: self-care as planned" in summary
-    assert "Active: building change" in summary
+    assert "Maintenance: keeping the gains" in summary  # the example earns it
     assert "<strong>6.0</strong> at baseline, <strong>2.9</strong> now" in summary
     assert '<span class="improved">improved</span>' in summary
     assert "A meaningful change is 2 points or 30%." in summary

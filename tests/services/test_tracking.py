@@ -11,12 +11,12 @@ from psoas.core.measures import parse_check_in, parse_measurement
 from psoas.core.planning import ProgramPhase
 from psoas.core.progress import RecommendationKind
 from psoas.core.timeline import SessionKind
-from psoas.documents import read_document
 from psoas.errors import InvalidDocument, SafetyStop, UnknownId
 from psoas.services import care, sessions, tracking
 from psoas.store import Database
 from psoas.store import repository as repo
 from tests.conftest import EXAMPLES
+from tests.factories import load_example_history
 
 TODAY = date(2026, 11, 16)
 
@@ -27,25 +27,6 @@ def save_desk_worker_plan(database: Database) -> None:
     care.save_plan(
         database, person="me", intake=intake, source="desk", assessment=assessment, plan=plan
     )
-
-
-def load_example_history(database: Database) -> list[tracking.TrackingOutcome]:
-    save_desk_worker_plan(database)
-    outcomes = []
-    history = EXAMPLES / "history"
-    for item in tracking.parse_measurements(read_document(history / "measures.yaml"), source="m"):
-        outcomes.append(
-            tracking.record_measurement(
-                database, person="me", measurement=item, today=TODAY, source="m"
-            )
-        )
-    for logged in tracking.parse_check_ins(read_document(history / "check-ins.yaml"), source="c"):
-        outcomes.append(
-            tracking.record_check_in(
-                database, person="me", check_in=logged, today=TODAY, source="c"
-            )
-        )
-    return outcomes
 
 
 def stored_counts(database: Database) -> tuple[int, int, int]:
@@ -63,10 +44,10 @@ def stored_counts(database: Database) -> tuple[int, int, int]:
 def test_the_example_history_improves_and_moves_the_plan_to_maintenance(
     database: Database,
 ) -> None:
-    outcomes = load_example_history(database)
+    outcome = load_example_history(database, today=TODAY)
     assert stored_counts(database) == (3, 53, 2)
-    moved = [outcome for outcome in outcomes if outcome.plan_version == 2]
-    assert len(moved) == 1 and "maintenance" in moved[0].notes[0]
+    assert outcome.recorded == 53 and outcome.plan_version == 2
+    assert "maintenance" in outcome.notes[0]
     plan = tracking.current_plan(database, person="me")
     assert plan is not None and plan.phase is ProgramPhase.MAINTENANCE
     release = next(item for item in plan.items if item.kind == "self_release")
@@ -83,7 +64,7 @@ def test_the_example_history_improves_and_moves_the_plan_to_maintenance(
 
 
 def test_since_trims_what_is_listed_but_not_the_baseline(database: Database) -> None:
-    load_example_history(database)
+    load_example_history(database, today=TODAY)
     since = date(2026, 11, 1)
     found = tracking.progress(database, person="me", today=TODAY, since=since)
     pain = found.metric(MetricId.LOW_BACK_PAIN)
@@ -96,11 +77,11 @@ def test_a_second_check_in_of_the_day_adds_to_the_first(database: Database) -> N
     save_desk_worker_plan(database)
     first = parse_check_in({"day": "2026-11-16", "low_back_pain": 4, "done": ["walking"]})
     second = parse_check_in({"day": "2026-11-16", "stress": 3, "done": ["dead_bug", "walking"]})
-    tracking.record_check_in(database, person="me", check_in=first, today=TODAY, source="a")
-    outcome = tracking.record_check_in(
-        database, person="me", check_in=second, today=TODAY, source="b"
+    tracking.record_check_ins(database, person="me", check_ins=[first], today=TODAY, source="a")
+    outcome = tracking.record_check_ins(
+        database, person="me", check_ins=[second], today=TODAY, source="b"
     )
-    assert outcome.replaced
+    assert outcome.merged == 1
     with database.transaction() as session:
         person = repo.find_person(session, label="me")
         assert person is not None
@@ -122,8 +103,8 @@ def test_a_refused_check_in_names_the_field_and_stores_nothing(
     save_desk_worker_plan(database)
     before = stored_counts(database)
     with pytest.raises(InvalidDocument) as raised:
-        tracking.record_check_in(
-            database, person="me", check_in=parse_check_in(document), today=TODAY, source="cli"
+        tracking.record_check_ins(
+            database, person="me", check_ins=[parse_check_in(document)], today=TODAY, source="cli"
         )
     assert raised.value.problems[0].field == field
     assert stored_counts(database) == before
@@ -132,8 +113,8 @@ def test_a_refused_check_in_names_the_field_and_stores_nothing(
 def test_a_future_measurement_is_refused(database: Database) -> None:
     measurement = parse_measurement({"taken_on": "2027-11-16", "low_back_pain": 3})
     with pytest.raises(InvalidDocument, match="taken_on: is in the future"):
-        tracking.record_measurement(
-            database, person="me", measurement=measurement, today=TODAY, source="cli"
+        tracking.record_measurements(
+            database, person="me", measurements=[measurement], today=TODAY, source="cli"
         )
     assert stored_counts(database) == (0, 0, 0)
 
@@ -142,8 +123,8 @@ def test_a_new_warning_sign_screens_again_and_stops_release(database: Database) 
     save_desk_worker_plan(database)
     assert sessions.clearance(database, person="me", kind=SessionKind.SELF_RELEASE)
     flagged = parse_check_in({"day": "2026-11-16", "red_flags": ["progressive_leg_weakness"]})
-    outcome = tracking.record_check_in(
-        database, person="me", check_in=flagged, today=TODAY, source="cli"
+    outcome = tracking.record_check_ins(
+        database, person="me", check_ins=[flagged], today=TODAY, source="cli"
     )
     assert outcome.rescreen is not None
     assert outcome.rescreen.safety.level is SafetyLevel.URGENT
@@ -157,8 +138,8 @@ def test_a_new_warning_sign_screens_again_and_stops_release(database: Database) 
 
 def test_a_warning_sign_without_any_screen_says_so(database: Database) -> None:
     flagged = parse_check_in({"day": "2026-11-16", "red_flags": ["saddle_numbness"]})
-    outcome = tracking.record_check_in(
-        database, person="me", check_in=flagged, today=TODAY, source="cli"
+    outcome = tracking.record_check_ins(
+        database, person="me", check_ins=[flagged], today=TODAY, source="cli"
     )
     assert outcome.rescreen is None and outcome.rescreen_impossible
 
@@ -166,10 +147,10 @@ def test_a_warning_sign_without_any_screen_says_so(database: Database) -> None:
 def test_pain_rising_two_points_asks_for_a_new_screen(database: Database) -> None:
     save_desk_worker_plan(database)
     for day, pain in (("2026-10-01", 3), ("2026-10-20", 5)):
-        outcome = tracking.record_check_in(
+        outcome = tracking.record_check_ins(
             database,
             person="me",
-            check_in=parse_check_in({"day": day, "low_back_pain": pain}),
+            check_ins=[parse_check_in({"day": day, "low_back_pain": pain})],
             today=TODAY,
             source="cli",
         )
@@ -181,3 +162,18 @@ def test_progress_of_an_unknown_person_suggests_a_name(database: Database) -> No
     save_desk_worker_plan(database)
     with pytest.raises(UnknownId, match="'me'"):
         tracking.progress(database, person="mee", today=TODAY)
+
+
+def test_a_batch_with_one_bad_check_in_stores_none_of_it(database: Database) -> None:
+    save_desk_worker_plan(database)
+    batch = [
+        parse_check_in({"day": "2026-11-10", "low_back_pain": 4}),
+        parse_check_in({"day": "2026-11-11", "done": ["walking", "juggling"]}),
+    ]
+    with pytest.raises(InvalidDocument) as raised:
+        tracking.record_check_ins(
+            database, person="me", check_ins=batch, today=TODAY, source="log.yaml"
+        )
+    assert raised.value.source == "log.yaml[1]"
+    assert raised.value.problems[0].field == "done.1"
+    assert stored_counts(database) == (0, 0, 1)

@@ -685,13 +685,7 @@ def remind(
         return
     from psoas.cli import report_commands
 
-    hours = {
-        "start": work_start,
-        "end": work_end,
-        "days": work_days,
-        "timezone": timezone,
-        "practice_at": practice_at,
-    }
+    hours = _hours(work_start, work_end, work_days, timezone, practice_at)
     report_commands.remind_loop(person=person, hours=hours)
 
 
@@ -713,14 +707,21 @@ def remind_export(
     """Write your plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
     from psoas.cli import report_commands
 
-    hours = {
-        "start": work_start,
-        "end": work_end,
-        "days": work_days,
+    hours = _hours(work_start, work_end, work_days, timezone, practice_at)
+    report_commands.remind_export(person=person, out=out, hours=hours, today=_today())
+
+
+def _hours(
+    start: str, end: str, days: str, timezone: str | None, practice_at: str
+) -> dict[str, Any]:
+    """The working-hours options as ``services.reminders.work_hours_from_options`` takes them."""
+    return {
+        "start": start,
+        "end": end,
+        "days": days,
         "timezone": timezone,
         "practice_at": practice_at,
     }
-    report_commands.remind_export(person=person, out=out, hours=hours, today=_today())
 
 
 def _today() -> date:

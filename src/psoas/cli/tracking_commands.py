@@ -44,16 +44,10 @@ def measure(
     else:
         raise _nothing_given("a measure, e.g. --low-back-pain 4, or --file FILE")
     with store(load_settings()) as database:
-        outcomes = [
-            tracking.record_measurement(
-                database, person=person, measurement=item, today=today, source=source
-            )
-            for item in found
-        ]
-    if json_output:
-        print_json(outcomes[-1].progress.to_document())
-    else:
-        tracking_render.recorded(found_count=len(found), what="measurement", outcome=outcomes[-1])
+        outcome = tracking.record_measurements(
+            database, person=person, measurements=found, today=today, source=source
+        )
+    _show(outcome, what="measurement", json_output=json_output)
 
 
 def log(
@@ -80,16 +74,10 @@ def log(
     else:
         raise _nothing_given("a rating or a done item, e.g. --pain 3 --done walking, or --file")
     with store(load_settings()) as database:
-        outcomes = [
-            tracking.record_check_in(
-                database, person=person, check_in=item, today=today, source=source
-            )
-            for item in found
-        ]
-    if json_output:
-        print_json(outcomes[-1].progress.to_document())
-    else:
-        tracking_render.recorded(found_count=len(found), what="check-in", outcome=outcomes[-1])
+        outcome = tracking.record_check_ins(
+            database, person=person, check_ins=found, today=today, source=source
+        )
+    _show(outcome, what="check-in", json_output=json_output)
 
 
 def progress(
@@ -155,6 +143,13 @@ def _psfs_item(text: str) -> dict[str, Any]:
         return {"activity": text}  # the model names the missing score
     activity, _, score = text.rpartition("=")
     return {"activity": activity, "score": int(score) if score.strip().isdigit() else score}
+
+
+def _show(outcome: tracking.TrackingOutcome, *, what: str, json_output: bool) -> None:
+    if json_output:
+        print_json(outcome.progress.to_document())
+    else:
+        tracking_render.recorded(what=what, outcome=outcome)
 
 
 def _given(fields: dict[str, Any], *, ignore: str) -> bool:

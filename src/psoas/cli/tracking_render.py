@@ -24,11 +24,15 @@ THOMAS_NOTE = (
 )
 
 
-def recorded(*, found_count: int, what: str, outcome: TrackingOutcome) -> None:
+def recorded(*, what: str, outcome: TrackingOutcome) -> None:
     """What was stored, then anything the rules decided."""
-    plural = f"{found_count} {what}s" if found_count > 1 else f"the {what}"
-    replaced = " (added to the one already stored for that day)" if outcome.replaced else ""
-    console.print(f"Stored {plural} for {escape(outcome.person)}{replaced}.")
+    plural = f"{outcome.recorded} {what}s" if outcome.recorded > 1 else f"the {what}"
+    merged = ""
+    if outcome.merged == 1 and outcome.recorded == 1:
+        merged = " (added to the one already stored for that day)"
+    elif outcome.merged:
+        merged = f" ({outcome.merged} added to ones already stored for their day)"
+    console.print(f"Stored {plural} for {escape(outcome.person)}{merged}.")
     if outcome.rescreen is not None:
         console.print("You reported a new warning sign, so your safety screen was run again:")
         console.print(safety_banner(outcome.rescreen.safety))

@@ -11,7 +11,8 @@ improvement with good adherence stores a maintenance version of the plan.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -51,8 +52,10 @@ class TrackingOutcome:
 
     person: str
     progress: Progress
-    replaced: bool = False
-    """A check-in for that day was already stored: the new answers were added to it."""
+    recorded: int = 0
+    """How many measurements or check-ins were stored."""
+    merged: int = 0
+    """How many check-ins were added to one already stored for their day."""
     rescreen: Assessment | None = None
     """The new safety screen made because of a new warning sign."""
     rescreen_impossible: bool = False
@@ -62,58 +65,71 @@ class TrackingOutcome:
     notes: list[str] = field(default_factory=list)
 
 
-def record_measurement(
-    database: Database, *, person: str, measurement: Measurement, today: date, source: str
+def record_measurements(
+    database: Database,
+    *,
+    person: str,
+    measurements: Sequence[Measurement],
+    today: date,
+    source: str,
 ) -> TrackingOutcome:
-    """Store a measurement (not dated after today), then apply the progress rules."""
-    check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=source)
+    """Store measurements (none dated after today), then apply the progress rules.
+
+    All or nothing: one refused measurement stores none of them.
+    """
     with database.transaction() as session:
         person_row = repo.get_or_create_person(session, label=person)
-        repo.save_measurement(
-            session,
-            person=person_row,
-            taken_on=measurement.taken_on,
-            document=measurement.to_document(),
-        )
-        return _after_recording(session, person_row, today)
+        for n, measurement in enumerate(measurements):
+            where = _item_source(source, n, len(measurements))
+            check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
+            repo.save_measurement(
+                session,
+                person=person_row,
+                taken_on=measurement.taken_on,
+                document=measurement.to_document(),
+            )
+        return _after_recording(session, person_row, today, recorded=len(measurements))
 
 
-def record_check_in(
-    database: Database, *, person: str, check_in: CheckIn, today: date, source: str
+def record_check_ins(
+    database: Database, *, person: str, check_ins: Sequence[CheckIn], today: date, source: str
 ) -> TrackingOutcome:
-    """Store the day's check-in (``done`` must name items of the current plan), then the rules.
+    """Store check-ins (``done`` naming items of the current plan), then apply the rules.
 
-    Everything happens in one transaction: a refused check-in stores nothing.
+    A second check-in of a day is added to the first. A new warning sign screens
+    the person again at once. All or nothing: one refused check-in stores none.
     """
-    check_not_in_future(check_in.day, today=today, field="day", source=source)
+    merged = 0
+    rescreen = None
+    impossible = False
+    screened_plan = None
     with database.transaction() as session:
         person_row = repo.get_or_create_person(session, label=person)
         latest = repo.latest_plan(session, person_id=person_row.id)
         in_plan = [item["technique"] for item in latest.document["items"]] if latest else []
-        check_done_in_plan(check_in, in_plan, source=source)
-        earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
-        if earlier is not None:
-            check_in = CheckIn.model_validate(earlier.document).merged_with(check_in)
-        _, replaced = repo.save_check_in(
-            session, person=person_row, day=check_in.day, document=check_in.to_document()
-        )
-        rescreen = None
-        impossible = False
-        plan_version = None
-        if check_in.red_flags:
-            screened = _screen_again(session, person_row, check_in)
-            impossible = screened is None
-            if screened is not None:
-                rescreen, plan_version = screened
-        outcome = _after_recording(session, person_row, today)
-    return TrackingOutcome(
-        person=outcome.person,
-        progress=outcome.progress,
-        replaced=replaced,
+        for n, check_in in enumerate(check_ins):
+            where = _item_source(source, n, len(check_ins))
+            check_not_in_future(check_in.day, today=today, field="day", source=where)
+            check_done_in_plan(check_in, in_plan, source=where)
+            earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
+            if earlier is not None:
+                check_in = CheckIn.model_validate(earlier.document).merged_with(check_in)
+                merged += 1
+            repo.save_check_in(
+                session, person=person_row, day=check_in.day, document=check_in.to_document()
+            )
+            if check_in.red_flags:
+                screened = _screen_again(session, person_row, check_in)
+                impossible = screened is None
+                if screened is not None:
+                    rescreen, screened_plan = screened
+        outcome = _after_recording(session, person_row, today, recorded=len(check_ins))
+    return replace(
+        outcome,
+        merged=merged,
         rescreen=rescreen,
         rescreen_impossible=impossible,
-        plan_version=plan_version or outcome.plan_version,
-        notes=outcome.notes,
+        plan_version=screened_plan or outcome.plan_version,
     )
 
 
@@ -212,7 +228,14 @@ def _progress(session: Session, person_row: PersonRow, today: date, since: date 
     )
 
 
-def _after_recording(session: Session, person_row: PersonRow, today: date) -> TrackingOutcome:
+def _item_source(source: str, index: int, count: int) -> str:
+    """Where an item came from: ``file.yaml[3]`` in a list, the file itself for one."""
+    return f"{source}[{index}]" if count > 1 else source
+
+
+def _after_recording(
+    session: Session, person_row: PersonRow, today: date, *, recorded: int
+) -> TrackingOutcome:
     found = _progress(session, person_row, today, None)
     kinds = {recommendation.kind for recommendation in found.recommendations}
     plan_version = None
@@ -223,7 +246,11 @@ def _after_recording(session: Session, person_row: PersonRow, today: date) -> Tr
             notes.append(f"Your plan moved to its maintenance phase (version {plan_version}).")
             found = _progress(session, person_row, today, None)
     return TrackingOutcome(
-        person=person_row.label, progress=found, plan_version=plan_version, notes=notes
+        person=person_row.label,
+        progress=found,
+        recorded=recorded,
+        plan_version=plan_version,
+        notes=notes,
     )
 
 
