@@ -146,6 +146,15 @@ def test_adherence_counts_done_over_due_per_week_without_double_counting(
     assert found.adherence_overall == pytest.approx(7 / 13)
 
 
+def test_in_a_part_week_what_is_done_still_counts(knowledge: KnowledgeBase) -> None:
+    # The plan starts on a Sunday: one day of the week, so one stretch is due and no
+    # release (2 a week is 0.3 of one), yet the release done that day counts.
+    sunday = SPAN.model_copy(update={"since": day(6)})
+    found = progress(knowledge, as_of=6, plans=[sunday], check_ins=[check_in(6, done=["release"])])
+    (week,) = found.adherence
+    assert (week.planned, week.done, week.ratio) == (2, 1, 0.5)
+
+
 def test_a_newer_plan_version_sets_what_is_due_from_its_week(knowledge: KnowledgeBase) -> None:
     maintenance = PlanSpan(
         since=day(7), phase=ProgramPhase.MAINTENANCE, due={"release": 1}, releases=["release"]

@@ -26,13 +26,31 @@ AXES = {
     "pain": ("Pain (0-10 points)", "Date"),
     "thomas": ("Hip angle above horizontal (degrees)", "Date"),
     "adherence": ("Adherence (% of planned items done)", "Week starting"),
-    "sessions": ("Change after session (points)", "Session"),
+    "sessions": ("Rating before \u2192 after (0-10 points)", "Session"),
 }
 
 EFFECTS = [
-    SessionEffect(session_id=1, day=date(2026, 11, 2), change={"low_back_pain": -2, "stress": -3}),
-    SessionEffect(session_id=2, day=date(2026, 11, 5), change={"low_back_pain": -1, "hip_pain": 0}),
-    SessionEffect(session_id=3, day=date(2026, 11, 9), change={"breathing_ease": 2}),
+    SessionEffect(
+        session_id=1,
+        day=date(2026, 11, 2),
+        change={"low_back_pain": -2, "stress": -3},
+        before={"low_back_pain": 5, "stress": 7},
+        after={"low_back_pain": 3, "stress": 4},
+    ),
+    SessionEffect(
+        session_id=2,
+        day=date(2026, 11, 5),
+        change={"low_back_pain": -1, "hip_pain": 0},
+        before={"low_back_pain": 4, "hip_pain": 2},
+        after={"low_back_pain": 3, "hip_pain": 2},
+    ),
+    SessionEffect(
+        session_id=3,
+        day=date(2026, 11, 9),
+        change={"breathing_ease": 2},
+        before={"breathing_ease": 5},
+        after={"breathing_ease": 7},
+    ),
 ]
 
 
@@ -139,6 +157,16 @@ def test_session_chart_shows_each_session_and_each_rating(progress: Progress) ->
     assert {"Low back pain", "Hip pain", "Stress", "Breathing ease"} <= set(texts)
     assert {"\u22122", "\u22123", "0", "+2"} <= set(texts)
     assert any(text.startswith("#3") for text in texts)
+
+
+def test_a_session_rated_only_before_is_left_out_of_the_chart(progress: Progress) -> None:
+    unrated = SessionEffect(session_id=9, day=date(2026, 11, 12), change={}, before={"stress": 5})
+    effects = progress.session_effects.model_copy(update={"sessions": [*EFFECTS, unrated]})
+    texts = svg_texts(
+        charts.session_chart(progress.model_copy(update={"session_effects": effects}))
+    )
+    assert any(text.startswith("#3") for text in texts)
+    assert not any(text.startswith("#9") for text in texts)
 
 
 def test_session_chart_without_sessions_says_so(progress: Progress) -> None:

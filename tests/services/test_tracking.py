@@ -10,11 +10,13 @@ from psoas.content.vocabulary import MetricId, SafetyLevel
 from psoas.core.measures import parse_check_in, parse_measurement
 from psoas.core.planning import ProgramPhase
 from psoas.core.progress import RecommendationKind
+from psoas.core.session_records import Aftermath, Ratings, SessionStatus
 from psoas.core.timeline import SessionKind
 from psoas.errors import InvalidDocument, SafetyStop, UnknownId
 from psoas.services import care, sessions, tracking
 from psoas.store import Database
 from psoas.store import repository as repo
+from tests.clocks import FakeClock
 from tests.conftest import EXAMPLES
 from tests.factories import load_example_history
 
@@ -177,3 +179,31 @@ def test_a_batch_with_one_bad_check_in_stores_none_of_it(database: Database) -> 
     assert raised.value.source == "log.yaml[1]"
     assert raised.value.problems[0].field == "done.1"
     assert stored_counts(database) == (0, 0, 1)
+
+
+def test_a_finished_session_counts_as_release_done_and_gives_its_effect(
+    database: Database,
+) -> None:
+    save_desk_worker_plan(database)
+    guided = sessions.start(
+        database,
+        clock=FakeClock(),
+        person="me",
+        kind=SessionKind.SELF_RELEASE,
+        minutes=10,
+        before=Ratings(low_back_pain=6, stress=7),
+    )
+    assert guided.run() is SessionStatus.COMPLETED
+    guided.keep_aftermath(Aftermath(ratings=Ratings(low_back_pain=4, stress=7)))
+    today = date.today()
+    found = tracking.progress(database, person="me", today=today)
+    (effect,) = found.session_effects.sessions
+    assert effect.session_id == guided.id and effect.day == today
+    assert (effect.before, effect.after) == (
+        {"low_back_pain": 6, "stress": 7},
+        {"low_back_pain": 4, "stress": 7},
+    )
+    assert found.session_effects.mean_change == {"low_back_pain": -2.0, "stress": 0.0}
+    # The guided session is the plan's release done today: one day of streak.
+    assert found.streaks.current == 1
+    assert found.adherence[-1].done == 1

@@ -14,6 +14,7 @@ whatever order they arrive in:
 - **Trend** is the least-squares slope over the last 6 weeks, per week.
 - **Adherence** per ISO week is items done over items due by the plan in
   force that week; doing a thing more often than planned does not count twice.
+  A week the plan covers only in part asks for a share of each weekly amount.
 - **Rules**: pain up by 2 points, or a new warning sign, asks for a new
   safety screen; a meaningful improvement held for 4 weeks with at least 70%
   adherence moves the program to its maintenance phase.
@@ -125,11 +126,13 @@ class Streaks(_Frozen):
 
 
 class SessionEffect(_Frozen):
-    """A finished session's change in ratings (after minus before)."""
+    """A finished session's ratings before and after, and the change (after minus before)."""
 
     session_id: int
     day: date
     change: dict[str, int]
+    before: dict[str, int] = {}
+    after: dict[str, int] = {}
 
 
 class SessionEffects(_Frozen):
@@ -365,10 +368,12 @@ def _adherence(
         ]
         planned = done_count = 0
         for technique, per_week in span.due.items():
-            due = math.floor(per_week * len(covered) / 7 + 0.5)
-            done_days = sum(1 for day in covered if technique in done.get(day, ()))
+            # A week the plan only partly covers (its first, or this one) asks for a share
+            # of the weekly amount; whatever is done, up to the weekly amount, still counts.
+            done_days = min(per_week, sum(1 for d in covered if technique in done.get(d, ())))
+            due = max(math.floor(per_week * len(covered) / 7 + 0.5), done_days)
             planned += due
-            done_count += min(due, done_days)
+            done_count += done_days
         weeks.append(
             WeekAdherence(
                 week_start=week_start,

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import MetricId
-from psoas.core.progress import PAIN_METRICS, Progress
+from psoas.core.progress import PAIN_METRICS, Progress, SessionEffect
 from psoas.core.session_records import RATING_LABELS
 
 ChartFormat = Literal["svg", "png"]
@@ -40,7 +40,7 @@ NO_DATA = "No data yet"
 PAIN_AXIS = "Pain (0-10 points)"
 THOMAS_AXIS = "Hip angle above horizontal (degrees)"
 ADHERENCE_AXIS = "Adherence (% of planned items done)"
-SESSION_AXIS = "Change after session (points)"
+SESSION_AXIS = "Rating before \u2192 after (0-10 points)"
 DATE_AXIS = "Date"
 WEEK_AXIS = "Week starting"
 SESSION_X_AXIS = "Session"
@@ -201,32 +201,58 @@ def adherence_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
 
 @_styled
 def session_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
-    """Each finished session's change in ratings (after minus before), grouped by session."""
+    """Each finished session's ratings before (hollow) and after (filled), side by side.
+
+    Only ratings given both before and after are drawn; a session without any is left out.
+    """
     figure, axes = _figure()
-    sessions = [effect for effect in progress.session_effects.sessions if effect.change]
-    ratings = [name for name in RATING_LABELS if any(name in s.change for s in sessions)]
-    ratings += sorted({name for s in sessions for name in s.change} - set(ratings))
+    sessions = [effect for effect in progress.session_effects.sessions if _paired(effect)]
+    names = {name for s in sessions for name in _paired(s)}
+    ratings = [name for name in RATING_LABELS if name in names] + sorted(names - set(RATING_LABELS))
     width = 0.8 / max(1, len(ratings))
     for n, (colour, rating) in enumerate(zip(_cycle(_COLOURS, len(ratings)), ratings, strict=True)):
         offset = (n - (len(ratings) - 1) / 2) * width
-        present = [(i, s.change[rating]) for i, s in enumerate(sessions) if rating in s.change]
-        bars = axes.bar(
-            [i + offset for i, _ in present],
-            [change for _, change in present],
-            width=width,
+        pairs = [
+            (i, s.before[rating], s.after[rating])
+            for i, s in enumerate(sessions)
+            if rating in _paired(s)
+        ]
+        xs = [i + offset for i, _, _ in pairs]
+        for x, before, after in zip(
+            xs, [b for _, b, _ in pairs], [a for _, _, a in pairs], strict=True
+        ):
+            axes.annotate(
+                "",
+                xy=(x, after),
+                xytext=(x, before),
+                arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 1.2},
+            )
+        axes.scatter(xs, [b for _, b, _ in pairs], facecolors="white", edgecolors=colour, zorder=3)
+        axes.scatter(
+            xs,
+            [a for _, _, a in pairs],
             color=colour,
+            zorder=3,
             label=RATING_LABELS.get(rating, rating.replace("_", " ")),
         )
-        labels = [f"{change:+d}".replace("-", "\u2212") if change else "0" for _, change in present]
-        axes.bar_label(bars, labels=labels, padding=2, fontsize=7)
-    axes.axhline(0, color="#555555", linewidth=0.9)
+        for x, before, after in zip(
+            xs, [b for _, b, _ in pairs], [a for _, _, a in pairs], strict=True
+        ):
+            change = after - before
+            text = f"{change:+d}".replace("-", "\u2212") if change else "0"
+            axes.annotate(
+                text,
+                (x, max(before, after)),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                fontsize=7,
+            )
     axes.set_xticks(
         range(len(sessions)), [f"#{s.session_id}\n{_short_day(s.day)}" for s in sessions]
     )
     axes.set_xlim(-0.5, max(1, len(sessions)) - 0.5)
-    changes = [change for s in sessions for change in s.change.values()]
-    extent = max([3, *(abs(change) for change in changes)])
-    axes.set_ylim(-extent - 1, extent + 1)
+    axes.set_ylim(-0.5, 11)
     return _finish(
         figure,
         axes,
@@ -236,6 +262,11 @@ def session_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
         has_data=bool(sessions),
         columns=len(ratings),
     )
+
+
+def _paired(effect: SessionEffect) -> set[str]:
+    """The ratings given both before and after a session."""
+    return set(effect.before) & set(effect.after)
 
 
 CHARTS: tuple[Chart, ...] = (
@@ -260,8 +291,8 @@ CHARTS: tuple[Chart, ...] = (
     ),
     Chart(
         "sessions",
-        "Change after each session",
-        "How each rating moved from before to after each guided session (below 0 is lower).",
+        "Before and after each session",
+        "Each rating before a guided session (hollow) and after it (filled), with the change.",
         session_chart,
     ),
 )

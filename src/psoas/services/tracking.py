@@ -43,7 +43,7 @@ from psoas.documents import read_document
 from psoas.errors import UnknownId
 from psoas.store import Database
 from psoas.store import repository as repo
-from psoas.store.tables import PersonRow
+from psoas.store.tables import PersonRow, SessionRow
 
 
 @dataclass(frozen=True)
@@ -194,13 +194,7 @@ def load_progress_inputs(
         for row in repo.check_ins_of(session, person_id=person_row.id)
     ]
     effects = [
-        SessionEffect(
-            session_id=row.id,
-            day=row.started_at.astimezone().date(),
-            change=Ratings.model_validate(row.before).change_to(Ratings.model_validate(row.after))
-            if row.before is not None and row.after is not None
-            else {},
-        )
+        _effect(row)
         for row in repo.sessions_of(session, person_id=person_row.id)
         if row.status == SessionStatus.COMPLETED.value
     ]
@@ -213,6 +207,18 @@ def load_progress_inputs(
         # A history imported after the plan was saved: the first plan counts from its start.
         spans[0] = spans[0].model_copy(update={"since": min(tracked)})
     return measurements, check_ins, effects, spans
+
+
+def _effect(row: SessionRow) -> SessionEffect:
+    before = Ratings.model_validate(row.before or {})
+    after = Ratings.model_validate(row.after or {})
+    return SessionEffect(
+        session_id=row.id,
+        day=row.started_at.astimezone().date(),
+        change=before.change_to(after) if row.before and row.after else {},
+        before=before.given(),
+        after=after.given(),
+    )
 
 
 def _progress(session: Session, person_row: PersonRow, today: date, since: date | None) -> Progress:
