@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
 from psoas.content import KnowledgeBase, TechniqueKind
-from psoas.content.models import Dose
-from psoas.content.vocabulary import DerivedConditionId, FactorId, RedFlagId, ToolId
+from psoas.content.models import Dose, Schedule
+from psoas.content.vocabulary import DerivedConditionId, FactorId, MetricId, RedFlagId, ToolId
 
 REQUIRED_TECHNIQUES = {
     "release_preparation": TechniqueKind.PREPARATION,
@@ -175,3 +177,46 @@ def test_every_session_cue_warns_where_pressure_is_deepest(knowledge: KnowledgeB
         assert "pulse" in last and "at once" in last
         first = kind.placements[0].cue.lower()
         assert "midline" in first and "ribs" in first
+
+
+def test_each_schedule_agrees_with_its_frequency_in_words(knowledge: KnowledgeBase) -> None:
+    """``schedule`` (counted) and ``frequency`` (read) are written by hand side by side."""
+    for technique in knowledge.techniques:
+        words, schedule = technique.frequency.lower(), technique.schedule
+        where = f"{technique.id}: {words!r} vs {schedule}"
+        if schedule.cadence == "daily":
+            assert "daily" in words or "every day" in words, where
+        elif schedule.cadence == "weekly":
+            counts = [int(n) for n in re.findall(r"\d+", words)]
+            assert (
+                schedule.times_per_week in counts
+                or (
+                    schedule.times_per_week == 5
+                    and ("most days" in words or "working day" in words)
+                )
+                or (schedule.times_per_week == 1 and "once a week" in words)
+            ), where
+        elif schedule.cadence == "hourly_while_sitting":
+            assert "hour" in words, where
+        elif schedule.cadence == "with_release":
+            assert "release" in words, where
+        else:
+            assert words.startswith(("once", "read once")), where
+
+
+def test_every_measure_says_what_it_is_and_which_way_is_better(knowledge: KnowledgeBase) -> None:
+    pain = knowledge.measure(MetricId.LOW_BACK_PAIN)
+    assert pain.better == "lower" and pain.meaningful_change is not None
+    assert (pain.meaningful_change.points, pain.meaningful_change.percent) == (2, 30)
+    psfs = knowledge.measure(MetricId.PSFS)
+    assert psfs.better == "higher" and psfs.meaningful_change.points == 2  # type: ignore[union-attr]
+    for metric in MetricId:
+        if metric.value.startswith("thomas"):
+            assert "not a diagnosis" in knowledge.measure(metric).explanation
+
+
+def test_a_weekly_schedule_says_how_often() -> None:
+    with pytest.raises(ValidationError, match="times_per_week is given for a weekly cadence"):
+        Schedule(cadence="weekly")
+    with pytest.raises(ValidationError, match="times_per_week is given for a weekly cadence"):
+        Schedule(cadence="daily", times_per_week=3)

@@ -36,7 +36,8 @@ class _ReportingGroup(TyperGroup):
 app = typer.Typer(
     name="psoas",
     cls=_ReportingGroup,
-    help="Psoas-release therapy: safety screen, cause profile and an explainable plan. "
+    help="Psoas-release therapy: safety screen, cause profile, an explainable plan, guided "
+    "sessions, tracking, reports and reminders. "
     "psoas educates and guides; it does not diagnose.",
     no_args_is_help=True,
     add_completion=False,
@@ -367,6 +368,7 @@ def measure(
         typer.Option(
             "--date",
             formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
             help="When measured (default: today).",
             show_default=False,
         ),
@@ -503,7 +505,11 @@ def log(
     day: Annotated[
         datetime | None,
         typer.Option(
-            "--day", formats=["%Y-%m-%d"], help="Which day (default: today).", show_default=False
+            "--day",
+            formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
+            help="Which day (default: today).",
+            show_default=False,
         ),
     ] = None,
     pain: Annotated[
@@ -569,6 +575,7 @@ def progress(
         typer.Option(
             "--since",
             formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
             help="List only what came from this date.",
             show_default=False,
         ),
@@ -619,6 +626,7 @@ def report(
         typer.Option(
             "--since",
             formats=["%Y-%m-%d"],
+            metavar="YYYY-MM-DD",
             help="Show history from this date (the baseline stays the first values).",
             show_default=False,
         ),
