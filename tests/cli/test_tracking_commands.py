@@ -121,6 +121,8 @@ def test_a_file_of_the_example_history_gives_the_progress_table(cli, planned) ->
     logged = cli("log", "--file", EXAMPLES / "history" / "check-ins.yaml")
     assert logged.exit_code == 0, logged.stderr
     assert "Stored 53 check-ins" in logged.stdout
+    kinds = history_rows(cli)
+    assert (kinds.count("measurement"), kinds.count("check_in")) == (3, 53)
     shown = cli("progress")
     assert shown.exit_code == 0
     assert "Low back pain" in shown.stdout and "better" in shown.stdout

@@ -224,7 +224,7 @@ def history(
     ] = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """List the people, intakes, assessments and plan versions stored."""
+    """List what is stored: intakes, assessments, plan versions, sessions, measures, logs."""
     from psoas.cli import commands
 
     commands.history(person=person, json_output=json_output)

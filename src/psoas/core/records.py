@@ -15,6 +15,8 @@ class RecordKind(StrEnum):
     ASSESSMENT = "assessment"
     PLAN = "plan"
     SESSION = "session"
+    MEASUREMENT = "measurement"
+    CHECK_IN = "check_in"
 
 
 class HistoryEntry(BaseModel):

@@ -1,4 +1,4 @@
-"""What is stored: people, and each person's intakes, assessments, plan versions and sessions."""
+"""What is stored: people, and each person's intakes, assessments, plans, sessions and tracking."""
 
 from __future__ import annotations
 
@@ -69,5 +69,31 @@ def history(database: Database, *, person: str | None = None) -> list[HistoryEnt
                 )
                 for guided in repo.sessions_of(session, person_id=row.id)
             ]
+            entries += [
+                HistoryEntry(
+                    kind=RecordKind.MEASUREMENT,
+                    id=measured.id,
+                    person=row.label,
+                    created_at=measured.created_at,
+                    summary=f"taken on {measured.taken_on.isoformat()}",
+                )
+                for measured in repo.measurements_of(session, person_id=row.id)
+            ]
+            entries += [
+                HistoryEntry(
+                    kind=RecordKind.CHECK_IN,
+                    id=logged.id,
+                    person=row.label,
+                    created_at=logged.updated_at,
+                    summary=f"for {logged.day.isoformat()}, {_items(logged.document)} done",
+                )
+                for logged in repo.check_ins_of(session, person_id=row.id)
+            ]
     order = list(RecordKind)
     return sorted(entries, key=lambda entry: (entry.created_at, order.index(entry.kind), entry.id))
+
+
+def _items(check_in: dict[str, object]) -> str:
+    done = check_in.get("done")
+    count = len(done) if isinstance(done, list) else 0
+    return "1 plan item" if count == 1 else f"{count} plan items"
