@@ -40,7 +40,7 @@ from psoas.core.progress import (
 )
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import UnknownId
+from psoas.errors import FieldProblem, InvalidDocument
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import PersonRow, SessionRow
@@ -177,7 +177,14 @@ def find_person(session: Session, person: str) -> PersonRow:
     row = repo.find_person(session, label=person)
     if row is None:
         labels = [found.label for found, _ in repo.list_people(session)]
-        raise UnknownId("person", person, difflib.get_close_matches(person, labels, n=2))
+        close = difflib.get_close_matches(person, labels, n=2)
+        hint = (
+            f"did you mean {' or '.join(repr(label) for label in close)}?"
+            if close
+            else "start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
+        )
+        problem = FieldProblem("person", f"nothing is stored for {person!r} yet; {hint}")
+        raise InvalidDocument("--person", [problem])
     return row
 
 
