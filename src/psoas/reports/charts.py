@@ -299,15 +299,6 @@ CHARTS: tuple[Chart, ...] = (
 """Every chart, in the order a report shows them."""
 
 
-def chart(name: str) -> Chart:
-    """One chart by its name (``pain``, ``thomas``, ``adherence``, ``sessions``)."""
-    for found in CHARTS:
-        if found.name == name:
-            return found
-    known = ", ".join(c.name for c in CHARTS)
-    raise KeyError(f"no chart named {name!r}; the charts are {known}")
-
-
 def render_all(progress: Progress, fmt: ChartFormat = "svg") -> dict[str, bytes]:
     """Every chart, keyed by its file name (``pain.svg`` …), ready to be written to a folder."""
     return {c.filename(fmt): c.render(progress, fmt) for c in CHARTS}
@@ -382,7 +373,6 @@ __all__ = [
     "Chart",
     "ChartFormat",
     "adherence_chart",
-    "chart",
     "pain_chart",
     "render_all",
     "session_chart",

@@ -188,7 +188,7 @@ def find_person(session: Session, person: str) -> PersonRow:
     return row
 
 
-def load_progress_inputs(
+def _progress_inputs(
     session: Session, person_row: PersonRow
 ) -> tuple[list[Measurement], list[CheckIn], list[SessionEffect], list[PlanSpan]]:
     """Everything stored that progress is computed from, as core types."""
@@ -229,7 +229,7 @@ def _effect(row: SessionRow) -> SessionEffect:
 
 
 def _progress(session: Session, person_row: PersonRow, today: date, since: date | None) -> Progress:
-    measurements, check_ins, effects, spans = load_progress_inputs(session, person_row)
+    measurements, check_ins, effects, spans = _progress_inputs(session, person_row)
     return compute_progress(
         measurements=measurements,
         check_ins=check_ins,
