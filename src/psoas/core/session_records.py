@@ -13,9 +13,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from psoas.content.vocabulary import SafetyLevel, ToolId
-from psoas.core.session_events import StepOutcome
+from psoas.core.session_events import Progress, StepLog, StepOutcome
 from psoas.core.timeline import Phase, SessionKind, Side, Timeline
 from psoas.core.validation import validate_document
+from psoas.errors import FieldProblem, InvalidDocument
 
 Rating = Annotated[int, Field(ge=0, le=10)]
 
@@ -199,3 +200,65 @@ class SessionSummary(BaseModel):
     steps_done: int
     step_count: int
     change: dict[str, int]
+
+
+class CheckpointStep(BaseModel):
+    """What a face reports of one step: running seconds spent in it, and how it was left."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    spent_seconds: Annotated[float, Field(ge=0, strict=False)] = 0.0
+    outcome: Annotated[StepOutcome, Field(strict=False)] | None = None
+
+
+class Checkpoint(BaseModel):
+    """Where a session run by a face (the browser) is: the same facts the runner checkpoints."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    step_index: Annotated[int, Field(ge=0)]
+    step_elapsed: Annotated[float, Field(ge=0, strict=False)]
+    steps: list[CheckpointStep]
+    finished: bool = False
+
+    def to_progress(self, timeline: Timeline, *, source: str) -> Progress:
+        """The checkpoint as runner progress, checked against the session's own timeline."""
+        problems = []
+        count = len(timeline.steps)
+        if len(self.steps) != count:
+            problems.append(FieldProblem("steps", f"expected {count} steps, got {len(self.steps)}"))
+        elif self.step_index >= count:
+            problems.append(FieldProblem("step_index", f"expected at most {count - 1}"))
+        else:
+            slack = CHECKPOINT_SLACK_SECONDS
+            for index, (step, log) in enumerate(zip(timeline.steps, self.steps, strict=True)):
+                if log.spent_seconds > step.duration + slack:
+                    problems.append(
+                        FieldProblem(
+                            f"steps.{index}.spent_seconds",
+                            f"expected at most {step.duration} (the step's length)",
+                        )
+                    )
+            current = timeline.steps[self.step_index].duration
+            if self.step_elapsed > current + slack:
+                problems.append(FieldProblem("step_elapsed", f"expected at most {current}"))
+        if problems:
+            raise InvalidDocument(source, problems)
+        return Progress(
+            step_index=self.step_index,
+            step_elapsed=min(self.step_elapsed, timeline.steps[self.step_index].duration),
+            steps=tuple(
+                StepLog(min(log.spent_seconds, step.duration), log.outcome)
+                for step, log in zip(timeline.steps, self.steps, strict=True)
+            ),
+            finished=self.finished,
+        )
+
+
+CHECKPOINT_SLACK_SECONDS = 1.0
+"""A face's timer may run a little past a step's end before it reports; no more than this."""
+
+
+def parse_checkpoint(data: object, *, source: str) -> Checkpoint:
+    """Validate a checkpoint given as plain data, naming every bad field."""
+    return validate_document(Checkpoint, data, source=source)

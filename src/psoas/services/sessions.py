@@ -34,6 +34,7 @@ from psoas.core.session_events import (
 )
 from psoas.core.session_records import (
     Aftermath,
+    Checkpoint,
     Ratings,
     SessionRecord,
     SessionStatus,
@@ -94,6 +95,64 @@ def start(
     before: Ratings | None = None,
 ) -> GuidedSession:
     """Store a new session and return it ready to run (the safety screen is checked again)."""
+    cleared, session_id, timeline = _open(
+        database, person=person, kind=kind, minutes=minutes, tool=tool, before=before
+    )
+    runner = Runner(timeline, clock, checkpoint_every=CHECKPOINT_SECONDS)
+    return GuidedSession(database, session_id=session_id, clearance=cleared, runner=runner)
+
+
+def open_session(
+    database: Database,
+    *,
+    person: str,
+    kind: SessionKind,
+    minutes: int,
+    tool: ToolId | None = None,
+    before: Ratings | None = None,
+) -> SessionRecord:
+    """Store a new session for a face that runs the timeline itself (the browser).
+
+    The same safety gate as :func:`start`; the face then reports its position
+    with :func:`save_checkpoint`.
+    """
+    _, session_id, _ = _open(
+        database, person=person, kind=kind, minutes=minutes, tool=tool, before=before
+    )
+    return session_record(database, session_id=session_id)
+
+
+def reopen_session(database: Database, *, session_id: int) -> SessionRecord:
+    """An unfinished session, after checking that its person's screen still allows it."""
+    with database.transaction() as session:
+        row = _unfinished(session, person="", session_id=session_id)
+        _cleared(session, person=row.person.label, kind=SessionKind(row.kind), tool=_tool(row.tool))
+    return session_record(database, session_id=session_id)
+
+
+def save_checkpoint(database: Database, *, session_id: int, checkpoint: Checkpoint) -> None:
+    """Store where a face-run session is, as the runner's own checkpoints are stored."""
+    with database.transaction() as session:
+        row = repo.get_session(session, session_id=session_id)
+        if row is None:
+            raise UnknownId("session", str(session_id))
+        if row.status == SessionStatus.COMPLETED.value:
+            problem = FieldProblem("session", f"session {session_id} is already complete")
+            raise InvalidDocument("checkpoint", [problem])
+        timeline = Timeline.model_validate(row.timeline)
+    progress = checkpoint.to_progress(timeline, source="checkpoint")
+    _store_progress(database, session_id=session_id, timeline=timeline, progress=progress)
+
+
+def _open(
+    database: Database,
+    *,
+    person: str,
+    kind: SessionKind,
+    minutes: int,
+    tool: ToolId | None,
+    before: Ratings | None,
+) -> tuple[Clearance, int, Timeline]:
     check_minutes(minutes)
     with database.transaction() as session:
         cleared, (person_row, assessment) = _cleared(session, person=person, kind=kind, tool=tool)
@@ -115,9 +174,7 @@ def start(
             status=SessionStatus.IN_PROGRESS.value,
             before=before.given() if before else None,
         )
-        session_id = row.id
-    runner = Runner(timeline, clock, checkpoint_every=CHECKPOINT_SECONDS)
-    return GuidedSession(database, session_id=session_id, clearance=cleared, runner=runner)
+        return cleared, row.id, timeline
 
 
 def resume(
@@ -300,34 +357,41 @@ class _CheckpointWriter:
                 return
 
     def _save(self, progress: Progress) -> None:
-        entries = [
-            repo.StepEntry(
-                index=index,
-                phase=step.phase.value,
-                side=step.side.value if step.side else None,
-                planned_seconds=step.duration,
-                spent_seconds=round(log.spent_seconds, 3),
-                outcome=log.outcome.value if log.outcome else None,
-            )
-            for index, (step, log) in enumerate(
-                zip(self.timeline.steps, progress.steps, strict=True)
-            )
-            if log.spent_seconds > 0 or log.outcome is not None or index == progress.step_index
-        ]
-        status = SessionStatus.COMPLETED if progress.finished else SessionStatus.IN_PROGRESS
         try:
-            with self.database.transaction() as session:
-                repo.save_progress(
-                    session,
-                    session_id=self.session_id,
-                    status=status.value,
-                    step_index=progress.step_index,
-                    step_elapsed=round(progress.step_elapsed, 3),
-                    steps=entries,
-                    finished=progress.finished,
-                )
+            _store_progress(
+                self.database, session_id=self.session_id, timeline=self.timeline, progress=progress
+            )
         except StoreError as error:  # keep guiding; report when the session ends
             self.error = self.error or error
+
+
+def _store_progress(
+    database: Database, *, session_id: int, timeline: Timeline, progress: Progress
+) -> None:
+    """Store a position and every step touched so far (rows updated, never duplicated)."""
+    entries = [
+        repo.StepEntry(
+            index=index,
+            phase=step.phase.value,
+            side=step.side.value if step.side else None,
+            planned_seconds=step.duration,
+            spent_seconds=round(log.spent_seconds, 3),
+            outcome=log.outcome.value if log.outcome else None,
+        )
+        for index, (step, log) in enumerate(zip(timeline.steps, progress.steps, strict=True))
+        if log.spent_seconds > 0 or log.outcome is not None or index == progress.step_index
+    ]
+    status = SessionStatus.COMPLETED if progress.finished else SessionStatus.IN_PROGRESS
+    with database.transaction() as session:
+        repo.save_progress(
+            session,
+            session_id=session_id,
+            status=status.value,
+            step_index=progress.step_index,
+            step_elapsed=round(progress.step_elapsed, 3),
+            steps=entries,
+            finished=progress.finished,
+        )
 
 
 def _cleared(
