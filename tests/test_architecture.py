@@ -29,7 +29,8 @@ ALLOWED = {
         "documents",
         "settings",
     },
-    "cli": {"cli", "services", "core", "content", "errors", "settings", "__init__"},
+    "cli": {"cli", "services", "core", "content", "errors", "settings", "__init__", "web"},
+    "web": {"web", "services", "core", "content", "errors", "settings", "documents", "__init__"},
 }
 
 

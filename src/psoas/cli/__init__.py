@@ -732,6 +732,26 @@ def _hours(
     }
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(min=1024, max=65535, help="Port to try first.")] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Loopback address to listen on (personal mode serves only you).")
+    ] = "127.0.0.1",
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open the page in your browser.")
+    ] = True,
+) -> None:
+    """Run psoas in your browser: intake, plan, spoken guided sessions, tracking, reports."""
+    from psoas.settings import load_settings
+    from psoas.web.serve import serve as run
+
+    def announce(url: str) -> None:
+        print(f"psoas is running at {url}  (Ctrl-C to stop)", flush=True)
+
+    run(load_settings(), host=host, port=port, open_browser=browser, announce=announce)
+
+
 def _today() -> date:
     return date.today()
 

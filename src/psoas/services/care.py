@@ -98,3 +98,16 @@ def _save(
         assessment_id=assessment_row.id,
     )
     return saved, assessment_row
+
+
+def latest_assessment(database: Database, *, person: str) -> Assessment | None:
+    """The person's newest safety screen and cause profile (the one that counts now)."""
+    with database.transaction() as session:
+        person_row = repo.find_person(session, label=person)
+        row = repo.latest_assessment(session, person_id=person_row.id) if person_row else None
+        return Assessment.model_validate(row.document) if row else None
+
+
+def parse_intake_document(data: object, *, source: str) -> Intake:
+    """Validate an intake given as data (a web form, an API body), naming every bad field."""
+    return parse_intake(data, source=source)

@@ -1,0 +1,85 @@
+"""Guided sessions in the browser: preview, open (behind the safety gate), checkpoints, ratings.
+
+The browser runs the timeline itself and posts its position at every step
+boundary and every few seconds; a reload or another device asks for the
+session and carries on at the stored step with the time that was left.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from psoas.content.vocabulary import ToolId
+from psoas.core.session_records import parse_aftermath, parse_checkpoint, parse_ratings
+from psoas.core.timeline import SessionKind
+from psoas.core.validation import validate_document
+from psoas.services import sessions
+from psoas.web.deps import DatabaseDep, JsonBody, PersonDep
+from psoas.web.session_requests import SessionRequest
+
+router = APIRouter(tags=["sessions"])
+
+
+@router.get("/sessions/preview")
+def preview(
+    kind: SessionKind = SessionKind.SELF_RELEASE,
+    minutes: Annotated[int, Query(ge=10, le=45)] = 20,
+    tool: ToolId | None = None,
+) -> dict[str, Any]:
+    """The timeline (``psoas.session/1``) a session of this kind and length follows."""
+    return sessions.preview(kind=kind, minutes=minutes, tool=tool).to_document()
+
+
+@router.post("/sessions", status_code=201)
+def open_session(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+    """Start a session: refused (409) unless the newest safety screen allows release."""
+    request = validate_document(SessionRequest, body, source="session request")
+    before = parse_ratings(request.before, source="before") if request.before else None
+    record = sessions.open_session(
+        database,
+        person=person,
+        kind=request.kind,
+        minutes=request.minutes,
+        tool=request.tool,
+        before=before,
+    )
+    return record.to_document()
+
+
+@router.get("/sessions")
+def list_sessions(database: DatabaseDep, person: PersonDep) -> list[dict[str, Any]]:
+    """Every session, oldest first, with the change in ratings."""
+    return [
+        summary.model_dump(mode="json")
+        for summary in sessions.list_sessions(database, person=person)
+    ]
+
+
+@router.get("/sessions/{session_id}")
+def session_record(session_id: int, database: DatabaseDep) -> dict[str, Any]:
+    """One session whole: timeline, where it is, ratings and time in each step."""
+    return sessions.session_record(database, session_id=session_id).to_document()
+
+
+@router.post("/sessions/{session_id}/resume")
+def resume(session_id: int, database: DatabaseDep) -> dict[str, Any]:
+    """Carry on an unfinished session: the safety screen is checked again first."""
+    return sessions.reopen_session(database, session_id=session_id).to_document()
+
+
+@router.post("/sessions/{session_id}/checkpoints", status_code=204)
+def checkpoint(session_id: int, body: JsonBody, database: DatabaseDep) -> Response:
+    """Store where the browser is: step, seconds into it, time spent in every step."""
+    found = parse_checkpoint(body, source="checkpoint")
+    sessions.save_checkpoint(database, session_id=session_id, checkpoint=found)
+    return Response(status_code=204)
+
+
+@router.post("/sessions/{session_id}/aftermath")
+def aftermath(session_id: int, body: JsonBody, database: DatabaseDep) -> dict[str, Any]:
+    """Keep the ratings after the session and what was felt."""
+    found = parse_aftermath(body, source="aftermath")
+    sessions.record_aftermath(database, session_id=session_id, aftermath=found)
+    return sessions.session_record(database, session_id=session_id).to_document()

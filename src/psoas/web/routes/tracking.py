@@ -1,0 +1,108 @@
+"""Measures, daily check-ins, progress, and the files to take away: the report and reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from psoas.core.schemas import ContractName, json_schema
+from psoas.services import reminders, tracking
+from psoas.services.tracking import TrackingOutcome
+from psoas.web.deps import DatabaseDep, JsonBody, PersonDep
+
+router = APIRouter(tags=["tracking"])
+
+
+def _body(contract: ContractName) -> dict[str, Any]:
+    one = json_schema(contract)
+    schema = {"oneOf": [one, {"type": "array", "items": one}]}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+@router.post("/measures", status_code=201, openapi_extra=_body(ContractName.MEASURES))
+def record_measures(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+    """Store one measurement or a list (all or nothing); returns progress and what the rules did."""
+    found = tracking.parse_measurements(body, source="measurement")
+    outcome = tracking.record_measurements(
+        database, person=person, measurements=found, today=date.today(), source="measurement"
+    )
+    return _outcome(outcome)
+
+
+@router.post("/check-ins", status_code=201, openapi_extra=_body(ContractName.CHECKIN))
+def record_check_ins(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+    """Store the day's check-in (or a list); a new warning sign screens the person again."""
+    found = tracking.parse_check_ins(body, source="check-in")
+    outcome = tracking.record_check_ins(
+        database, person=person, check_ins=found, today=date.today(), source="check-in"
+    )
+    return _outcome(outcome)
+
+
+@router.get("/progress")
+def progress(database: DatabaseDep, person: PersonDep, since: date | None = None) -> dict[str, Any]:
+    """Change against baseline and a month ago, adherence, streaks, session effects, advice."""
+    found = tracking.progress(database, person=person, today=date.today(), since=since)
+    return found.to_document()
+
+
+@router.get("/report")
+def report(
+    database: DatabaseDep,
+    person: PersonDep,
+    format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
+    since: date | None = None,
+) -> Response:
+    """The progress report as a download (PDF through WeasyPrint, or self-contained HTML)."""
+    from psoas.reports.report import render_html, render_pdf
+    from psoas.services.reporting import report_data
+
+    data = report_data(database, person=person, today=date.today(), since=since)
+    html = render_html(data)
+    if format == "html":
+        content, media = html.encode("utf-8"), "text/html; charset=utf-8"
+    else:
+        content, media = render_pdf(html), "application/pdf"
+    filename = f"psoas-report-{date.today().isoformat()}.{format}"
+    return Response(
+        content,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/reminders.ics")
+def reminders_calendar(
+    database: DatabaseDep,
+    person: PersonDep,
+    work_start: str = "09:00",
+    work_end: str = "17:00",
+    work_days: str = "mon-fri",
+    practice_at: str = "18:00",
+    timezone: str | None = None,
+) -> Response:
+    """The plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
+    hours = reminders.work_hours_from_options(
+        start=work_start, end=work_end, days=work_days, timezone=timezone, practice_at=practice_at
+    )
+    plan = reminders.plan_to_remind(database, person=person)
+    content = reminders.export_calendar(plan, hours, today=date.today(), now=datetime.now(UTC))
+    return Response(
+        content,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="psoas.ics"'},
+    )
+
+
+def _outcome(outcome: TrackingOutcome) -> dict[str, Any]:
+    return {
+        "recorded": outcome.recorded,
+        "merged": outcome.merged,
+        "rescreen": outcome.rescreen.to_document() if outcome.rescreen else None,
+        "rescreen_impossible": outcome.rescreen_impossible,
+        "plan_version": outcome.plan_version,
+        "notes": outcome.notes,
+        "progress": outcome.progress.to_document(),
+    }

@@ -1,0 +1,22 @@
+"""The body of a request to start a guided session from the web."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from psoas.content.vocabulary import ToolId
+from psoas.core.timeline import MAX_MINUTES, MIN_MINUTES, SessionKind
+
+
+class SessionRequest(BaseModel):
+    """What kind of session, how long, with which tool, and how the person feels before."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    kind: Annotated[SessionKind, Field(strict=False)] = SessionKind.SELF_RELEASE
+    minutes: Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES)] = 20
+    tool: Annotated[ToolId, Field(strict=False)] | None = None
+    before: dict[str, Any] | None = None
+    """Ratings before (``low_back_pain``, ``hip_pain``, ``stress``, ``breathing_ease``)."""
