@@ -8,6 +8,9 @@ from contextlib import contextmanager
 from psoas.settings import Settings
 from psoas.store import Database, open_database
 
+__all__ = ["Database", "store"]
+"""``Database`` is re-exported so the faces can name the handle they hold without the store."""
+
 
 @contextmanager
 def store(settings: Settings) -> Iterator[Database]:

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from psoas.documents import parse_text
 from psoas.errors import FieldProblem, InvalidDocument
 from psoas.settings import Settings
-from psoas.store import Database
+from psoas.services.storage import Database
 
 PERSONAL = "me"
 """In personal mode every record belongs to the one person at this machine."""
