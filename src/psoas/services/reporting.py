@@ -85,15 +85,32 @@ def report_data(
 def write_report(data: ReportData, *, fmt: ReportFormat, out: Path) -> Path:
     """Render the report and write it to ``out`` in one piece."""
     html = render_html(data)
-    if fmt is ReportFormat.HTML:
-        content = html.encode("utf-8")
-    else:
-        try:
-            content = render_pdf(html)
-        except OSError as error:  # WeasyPrint could not load pango or a font
-            raise PsoasError(
-                f"the PDF could not be drawn ({error}); install Debian's libpango-1.0-0 and "
-                "libpangoft2-1.0-0, or write --format html"
-            ) from None
+    content = html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
     write_file(out, content, option="--out")
     return out
+
+
+def _pdf(html: str) -> bytes:
+    try:
+        return render_pdf(html)
+    except OSError as error:  # WeasyPrint could not load pango or a font
+        raise PsoasError(
+            f"the PDF could not be drawn ({error}); install Debian's libpango-1.0-0 and "
+            "libpangoft2-1.0-0, or choose HTML"
+        ) from None
+
+
+def report_bytes(
+    database: Database, *, person: str, today: date, fmt: ReportFormat, since: date | None = None
+) -> bytes:
+    """The report as the bytes of an HTML or PDF file (for a download)."""
+    html = render_html(report_data(database, person=person, today=today, since=since))
+    return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
+
+
+def chart_svgs(found: Progress) -> dict[str, str]:
+    """Every chart as SVG text, by name (``pain``, ``thomas`` …), for a page to inline."""
+    return {
+        filename.removesuffix(".svg"): content.decode("utf-8")
+        for filename, content in charts.render_all(found, "svg").items()
+    }

@@ -8,8 +8,8 @@ from fastapi import Depends, Request
 
 from psoas.documents import parse_text
 from psoas.errors import FieldProblem, InvalidDocument
-from psoas.settings import Settings
 from psoas.services.storage import Database
+from psoas.settings import Settings
 
 PERSONAL = "me"
 """In personal mode every record belongs to the one person at this machine."""

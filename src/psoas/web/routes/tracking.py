@@ -56,15 +56,11 @@ def report(
     since: date | None = None,
 ) -> Response:
     """The progress report as a download (PDF through WeasyPrint, or self-contained HTML)."""
-    from psoas.reports.report import render_html, render_pdf
-    from psoas.services.reporting import report_data
+    from psoas.services.reporting import ReportFormat, report_bytes
 
-    data = report_data(database, person=person, today=date.today(), since=since)
-    html = render_html(data)
-    if format == "html":
-        content, media = html.encode("utf-8"), "text/html; charset=utf-8"
-    else:
-        content, media = render_pdf(html), "application/pdf"
+    chosen = ReportFormat(format)
+    content = report_bytes(database, person=person, today=date.today(), fmt=chosen, since=since)
+    media = "application/pdf" if chosen is ReportFormat.PDF else "text/html; charset=utf-8"
     filename = f"psoas-report-{date.today().isoformat()}.{format}"
     return Response(
         content,
