@@ -207,3 +207,22 @@ def test_a_finished_session_counts_as_release_done_and_gives_its_effect(
     # The guided session is the plan's release done today: one day of streak.
     assert found.streaks.current == 1
     assert found.adherence[-1].done == 1
+
+
+def test_progress_is_computed_afresh_whenever_a_record_changes(database: Database) -> None:
+    save_desk_worker_plan(database)
+
+    def log(document: dict[str, object]) -> None:
+        tracking.record_check_ins(
+            database, person="me", check_ins=[parse_check_in(document)], today=TODAY, source="t"
+        )
+
+    log({"day": "2026-11-15", "low_back_pain": 4})
+    first = tracking.progress(database, person="me", today=TODAY)
+    assert tracking.progress(database, person="me", today=TODAY) is first  # unchanged: reused
+    log({"day": "2026-11-15", "low_back_pain": 6})  # same day: merged, nothing counted anew
+    merged = tracking.progress(database, person="me", today=TODAY)
+    assert merged.metric(MetricId.LOW_BACK_PAIN).current.mean == 6.0  # type: ignore[union-attr]
+    log({"day": "2026-11-16", "low_back_pain": 2})
+    latest = tracking.progress(database, person="me", today=TODAY)
+    assert len(latest.metric(MetricId.LOW_BACK_PAIN).points) == 2  # type: ignore[union-attr]

@@ -7,6 +7,8 @@ disk) never leaves a half-written PDF where the last good one was.
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -109,8 +111,23 @@ def report_bytes(
 
 
 def chart_svgs(found: Progress) -> dict[str, str]:
-    """Every chart as SVG text, by name (``pain``, ``thomas`` …), for a page to inline."""
-    return {
+    """Every chart as SVG text, by name (``pain``, ``thomas`` …), for a page to inline.
+
+    Drawing four charts takes a good part of a second, so the newest few are kept,
+    keyed by the progress they show (progress itself is reused while nothing changes).
+    """
+    with _CHARTS_LOCK:
+        for kept, svgs in _CHARTS:
+            if kept is found or kept == found:
+                return svgs
+    svgs = {
         filename.removesuffix(".svg"): content.decode("utf-8")
         for filename, content in charts.render_all(found, "svg").items()
     }
+    with _CHARTS_LOCK:
+        _CHARTS.appendleft((found, svgs))
+    return svgs
+
+
+_CHARTS: deque[tuple[Progress, dict[str, str]]] = deque(maxlen=8)
+_CHARTS_LOCK = threading.Lock()

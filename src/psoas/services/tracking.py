@@ -11,10 +11,13 @@ improvement with good adherence stores a maintenance version of the plan.
 from __future__ import annotations
 
 import difflib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -139,7 +142,49 @@ def progress(
     """A person's progress up to ``today``."""
     with database.transaction() as session:
         person_row = find_person(session, person)
-        return _progress(session, person_row, today, since)
+        key = (
+            database.address,
+            person_row.id,
+            today,
+            since,
+            repo.tracking_version(session, person_id=person_row.id),
+        )
+        found = _CACHE.get(key)
+        if found is None:
+            found = _progress(session, person_row, today, since)
+            _CACHE.put(key, found)
+        return found
+
+
+class _ProgressCache:
+    """The newest few progress results, keyed by what they were computed from.
+
+    The key holds the store's version of the person's records
+    (:func:`repo.tracking_version`), so a check-in from any process (the CLI
+    beside the web app) makes the next request compute afresh; nothing is stale.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._found: OrderedDict[tuple[Any, ...], Progress] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Progress | None:
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], found: Progress) -> None:
+        with self._lock:
+            self._found[key] = found
+            self._found.move_to_end(key)
+            while len(self._found) > self.size:
+                self._found.popitem(last=False)
+
+
+_CACHE = _ProgressCache(size=32)
 
 
 def current_plan(database: Database, *, person: str) -> Plan | None:

@@ -52,6 +52,7 @@ __all__ = [
     "set_aftermath",
     "steps_of",
     "steps_of_sessions",
+    "tracking_version",
 ]
 
 
@@ -383,3 +384,23 @@ def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:
     """A person's check-ins, oldest day first."""
     query = select(CheckInRow).where(CheckInRow.person_id == person_id).order_by(CheckInRow.day)
     return list(session.scalars(query))
+
+
+def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
+    """A value that changes whenever anything progress is made of changes for this person.
+
+    Counts and newest stamps of check-ins, measurements, sessions and plan versions: a
+    few indexed aggregates, much cheaper than loading the records themselves.
+    """
+    parts: list[Any] = []
+    for table, stamp in (
+        (CheckInRow, CheckInRow.updated_at),
+        (MeasurementRow, MeasurementRow.id),
+        (SessionRow, SessionRow.updated_at),
+        (PlanRow, PlanRow.version),
+    ):
+        count, newest = session.execute(
+            select(func.count(), func.max(stamp)).where(table.person_id == person_id)
+        ).one()
+        parts += [count, newest]
+    return tuple(parts)
