@@ -1,0 +1,91 @@
+"""Every page at 360 px and 1280 px: no axe-core violations, no sideways scroll, a screenshot."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Page
+
+from tests.conftest import EXAMPLES
+from tests.web.browser.conftest import Server, axe_violations, no_horizontal_scroll, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "dashboard": "",
+    "intake": "intake",
+    "plan": "plan",
+    "session-start": "session",
+    "track": "track",
+    "history": "history",
+    "library": "library",
+    "library-entry": "library/couch_stretch",
+}
+
+
+def post(server: Server, path: str, document: Any) -> Any:
+    """A JSON call to the server's API, as a page of its own would make it."""
+    request = urllib.request.Request(
+        server.url + path,
+        data=json.dumps(document).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read() or b"null")
+
+
+def seed(server: Server) -> int:
+    """The desk worker's plan, the example history, and one session: every page has content."""
+    post(server, "api/v1/plans", yaml.safe_load((EXAMPLES / "desk-worker.yaml").read_text()))
+    for name, path in (
+        ("measures.yaml", "api/v1/measures"),
+        ("check-ins.yaml", "api/v1/check-ins"),
+    ):
+        documents = yaml.safe_load((EXAMPLES / "history" / name).read_text())
+        post(server, path, json.loads(json.dumps(documents, default=str)))
+    opened = post(server, "api/v1/sessions", {"minutes": 10, "before": {"low_back_pain": 5}})
+    return int(opened["id"])
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    """One server for the whole sweep, with every kind of record in it."""
+    running = Server(tmp_path_factory.mktemp("a11y") / "psoas-data")
+    try:
+        yield running, seed(running)
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_passes_axe_and_fits_a_phone(
+    seeded: tuple[Server, int], page: Page, name: str
+) -> None:
+    server, _ = seeded
+    page.goto(server.url + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    screenshot(page, name)
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page)
+
+
+def test_the_running_session_page_passes_axe(seeded: tuple[Server, int], page: Page) -> None:
+    server, session_id = seeded
+    page.goto(f"{server.url}session/{session_id}")
+    page.wait_for_load_state("networkidle")
+    screenshot(page, "session-run")
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page)
+
+
+def test_a_fresh_person_sees_where_to_start(server: Server, page: Page) -> None:
+    page.goto(server.url)
+    screenshot(page, "dashboard-fresh")
+    assert page.get_by_role("link", name="Answer the intake").is_visible()
+    assert axe_violations(page) == []
