@@ -40,7 +40,7 @@ from psoas.errors import (
 )
 from psoas.services.storage import store
 from psoas.settings import Settings
-from psoas.web.routes import intake, library, pages, sessions, tracking
+from psoas.web.routes import intake, library, pages, session_page, sessions, tracking
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -85,6 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (intake, sessions, tracking, library):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(pages.router)
+    app.include_router(session_page.router)
 
     @app.get("/api/v1/health", tags=["meta"])
     def health() -> dict[str, str]:
