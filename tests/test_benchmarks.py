@@ -52,3 +52,26 @@ def test_progress_benchmark_times_every_path_against_the_baseline() -> None:
     for row in ("baseline: plain Python", "core: compute_progress", "service on SQLite"):
         assert row in completed.stdout
     assert completed.stdout.count("x baseline") == 4
+
+
+@pytest.mark.slow
+def test_web_benchmark_loads_every_endpoint_and_reports_the_target() -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "web.py"),
+            *("--days", "30", "--requests", "20", "--concurrency", "5", "--budget", "10"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "30 check-ins" in completed.stdout
+    rows = [line.split()[0] for line in completed.stdout.splitlines() if line.endswith("%")]
+    assert rows == ["health", "dashboard", "progress"]
+    target = [line for line in completed.stdout.splitlines() if line.startswith("target:")]
+    assert len(target) == 1
+    assert "p99 at most 3x the hello-world p99" in target[0]
+    for endpoint in ("dashboard", "progress"):
+        assert f"{endpoint} met" in target[0] or f"{endpoint} MISSED" in target[0]

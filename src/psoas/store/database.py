@@ -57,7 +57,9 @@ def open_database(url: str) -> Database:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     shown = parsed.render_as_string(hide_password=True)
     try:
-        engine = create_engine(parsed)
+        # As many connections as the web server has worker threads (anyio's 40), so a burst
+        # of slow pages queues in the server, not in the pool until it times out.
+        engine = create_engine(parsed, pool_size=10, max_overflow=30)
     except (ImportError, SQLAlchemyError) as error:
         raise StoreError(f"cannot use database {shown}: {_first_line(error)}") from None
     if engine.dialect.name == "sqlite":

@@ -41,11 +41,15 @@ def record_check_ins(body: JsonBody, database: DatabaseDep, person: PersonDep) -
     return _outcome(outcome)
 
 
-@router.get("/progress")
-def progress(database: DatabaseDep, person: PersonDep, since: date | None = None) -> dict[str, Any]:
-    """Change against baseline and a month ago, adherence, streaks, session effects, advice."""
+@router.get("/progress", response_class=Response)
+def progress(database: DatabaseDep, person: PersonDep, since: date | None = None) -> Response:
+    """Change against baseline and a month ago, adherence, streaks, session effects, advice.
+
+    ``psoas.progress/1`` (``psoas schema progress``), serialised by pydantic directly:
+    years of daily points make FastAPI's generic encoder the slowest part of a request.
+    """
     found = tracking.progress(database, person=person, today=date.today(), since=since)
-    return found.to_document()
+    return Response(found.model_dump_json(by_alias=True), media_type="application/json")
 
 
 @router.get("/report")
