@@ -214,8 +214,10 @@ def session_record(database: Database, *, session_id: int) -> SessionRecord:
         return _record(row, repo.steps_of(session, session_id=row.id))
 
 
-def list_sessions(database: Database, *, person: str | None = None) -> list[SessionSummary]:
-    """Every stored session (or one person's), oldest first."""
+def list_sessions(
+    database: Database, *, person: str | None = None, newest: int | None = None
+) -> list[SessionSummary]:
+    """Every stored session (or one person's; or only the ``newest`` few), oldest first."""
     with database.transaction() as session:
         person_id = None
         if person is not None:
@@ -223,7 +225,7 @@ def list_sessions(database: Database, *, person: str | None = None) -> list[Sess
             if person_row is None:
                 raise UnknownId("person", person)
             person_id = person_row.id
-        rows = repo.sessions_of(session, person_id=person_id)
+        rows = repo.sessions_of(session, person_id=person_id, newest=newest)
         steps = repo.steps_of_sessions(session, session_ids=[row.id for row in rows])
         return [_record(row, steps.get(row.id, [])).summary() for row in rows]
 

@@ -225,12 +225,17 @@ def get_session(session: Session, *, session_id: int) -> SessionRow | None:
     return session.get(SessionRow, session_id)
 
 
-def sessions_of(session: Session, *, person_id: int | None = None) -> list[SessionRow]:
-    """Every session (or one person's), oldest first, each with its person loaded."""
-    query = select(SessionRow).options(selectinload(SessionRow.person)).order_by(SessionRow.id)
+def sessions_of(
+    session: Session, *, person_id: int | None = None, newest: int | None = None
+) -> list[SessionRow]:
+    """Every session (or one person's, or only the ``newest`` few), oldest first, with person."""
+    query = select(SessionRow).options(selectinload(SessionRow.person))
     if person_id is not None:
         query = query.where(SessionRow.person_id == person_id)
-    return list(session.scalars(query))
+    if newest is not None:
+        query = query.order_by(SessionRow.id.desc()).limit(newest)
+        return sorted(session.scalars(query), key=lambda row: row.id)
+    return list(session.scalars(query.order_by(SessionRow.id)))
 
 
 def latest_unfinished_session(
