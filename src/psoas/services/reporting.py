@@ -7,6 +7,7 @@ disk) never leaves a half-written PDF where the last good one was.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
 from datetime import date
@@ -111,7 +112,7 @@ def report_bytes(
 
 
 def chart_svgs(found: Progress) -> dict[str, str]:
-    """Every chart as SVG text, by name (``pain``, ``thomas`` …), for a page to inline.
+    """Every chart as SVG text to inline in a page (:func:`inline_svg`), by name (``pain`` …).
 
     Drawing four charts takes a good part of a second, so the newest few are kept,
     keyed by the progress they show (progress itself is reused while nothing changes).
@@ -121,8 +122,11 @@ def chart_svgs(found: Progress) -> dict[str, str]:
             if kept is found or kept == found:
                 return svgs
     svgs = {
-        filename.removesuffix(".svg"): content.decode("utf-8")
-        for filename, content in charts.render_all(found, "svg").items()
+        name: inline_svg(content.decode("utf-8"), prefix=name)
+        for name, content in (
+            (filename.removesuffix(".svg"), content)
+            for filename, content in charts.render_all(found, "svg").items()
+        )
     }
     with _CHARTS_LOCK:
         _CHARTS.appendleft((found, svgs))
@@ -131,3 +135,33 @@ def chart_svgs(found: Progress) -> dict[str, str]:
 
 _CHARTS: deque[tuple[Progress, dict[str, str]]] = deque(maxlen=8)
 _CHARTS_LOCK = threading.Lock()
+
+
+_BEFORE_SVG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_UNWANTED = re.compile(r"<metadata>.*?</metadata>|<style\b[^>]*>.*?</style>", re.DOTALL)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_ID_OR_REFERENCE = re.compile(r'(\bid="|href="#|url\(#)')
+
+
+def inline_svg(svg: str, *, prefix: str) -> str:
+    """Matplotlib's SVG made fit to inline under the page's content security policy.
+
+    ``style-src 'self'`` blocks ``style`` attributes and ``<style>`` elements
+    even inside inline SVG, so each declaration becomes the presentation
+    attribute of the same name (which the policy allows); the stylesheet's
+    one rule (round joins, butt caps) is in ``site.css``. Ids get the chart's
+    name in front so several charts on a page never share one.
+    """
+    text = _UNWANTED.sub("", _BEFORE_SVG.sub("", svg, count=1))
+    text = _STYLE_ATTRIBUTE.sub(_presentation_attributes, text)
+    text = _ID_OR_REFERENCE.sub(lambda found: f"{found[1]}chart-{prefix}-", text)
+    return text.replace(
+        "<svg ",
+        f'<svg class="chart" role="img" aria-labelledby="chart-{prefix}-caption" ',
+        1,
+    )
+
+
+def _presentation_attributes(found: re.Match[str]) -> str:
+    pairs = (declaration.partition(":") for declaration in found[1].split(";"))
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, _, value in pairs if value)

@@ -1,0 +1,125 @@
+"""A person's whole cycle in a real browser against a real ``psoas serve``.
+
+A new person fills the intake, sees the plan, runs a guided session on the
+accelerated clock, pauses, reloads in the middle and carries on, finishes,
+rates it and finds it on the dashboard. A person with a red flag is told to
+seek care and cannot start a session from any page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.browser.conftest import Server, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def api(server: Server, path: str) -> Any:
+    with urllib.request.urlopen(server.url + path, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def fill_intake(page: Page, server: Server, *, saddle_numbness: bool) -> None:
+    """The intake as a person fills it: a desk worker with a Pso-Rite, every question answered."""
+    page.goto(server.url + "intake")
+    page.get_by_label("Age", exact=True).fill("38")
+    page.get_by_label("Hours sitting on a typical day").fill("9")
+    page.get_by_label("Low back pain now").fill("6")
+    for field in page.locator("fieldset[data-red-flag]").all():
+        flag = field.get_attribute("data-red-flag")
+        answer = "yes" if saddle_numbness and flag == "saddle_numbness" else "no"
+        field.locator(f"input[value={answer}]").check()
+    page.get_by_label("Pso-Rite").check()
+    screenshot(page, "journey-intake-filled")
+    page.get_by_role("button", name=re.compile("plan", re.I)).click()
+
+
+def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: Page) -> None:
+    fill_intake(page, server, saddle_numbness=False)
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    expect(page.locator("main")).to_contain_text("Psoas self-release with a Pso-Rite")
+    screenshot(page, "journey-plan")
+
+    page.goto(server.url + "session")
+    page.get_by_test_id("minutes").fill("10")
+    page.get_by_test_id("before-low_back_pain").fill("6")
+    page.get_by_test_id("start").click()
+    expect(page).to_have_url(re.compile(r"/session/\d+"))
+    session_id = int(re.findall(r"/session/(\d+)", page.url)[0])
+
+    begin = page.get_by_test_id("begin")
+    expect(begin).to_be_enabled()
+    begin.click()
+    status = page.get_by_test_id("session-status")
+    expect(status).to_have_attribute("data-state", "running")
+    title = page.get_by_test_id("step-title")
+    first_title = title.inner_text()
+    page.get_by_test_id("next").click()
+    expect(title).not_to_have_text(first_title)
+    screenshot(page, "journey-session-running")
+
+    page.get_by_test_id("pause").click()
+    expect(status).to_have_attribute("data-state", "paused")
+    paused_at = page.get_by_test_id("step-time-left").inner_text()
+    page.wait_for_timeout(600)  # at speed 100 a minute would pass if the clock ran on
+    assert page.get_by_test_id("step-time-left").inner_text() == paused_at
+    stored = api(server, f"api/v1/sessions/{session_id}")
+    assert stored["status"] == "in_progress" and stored["step_index"] >= 1
+
+    page.reload()
+    begin = page.get_by_test_id("begin")
+    expect(begin).to_have_text(re.compile("Continue"))
+    expect(page.get_by_test_id("step-title")).to_have_text(
+        stored["timeline"]["steps"][stored["step_index"]]["title"]
+    )
+    begin.click()
+    expect(status).to_have_attribute("data-state", "finished", timeout=30_000)
+
+    page.get_by_test_id("after-low_back_pain").fill("3")
+    page.get_by_test_id("felt-deep_ache").check()
+    page.get_by_test_id("after-submit").click()
+    expect(page.get_by_test_id("summary-change")).to_contain_text("3")
+    screenshot(page, "journey-session-summary")
+
+    record = api(server, f"api/v1/sessions/{session_id}")
+    assert record["status"] == "completed"
+    assert record["change"] == {"low_back_pain": -3}
+    assert record["felt"] == ["deep_ache"]
+    assert sum(step["spent_seconds"] for step in record["steps"]) <= 600
+
+    page.get_by_test_id("dashboard-link").click()
+    expect(page.locator("main")).to_contain_text(f"Session {session_id}")
+    screenshot(page, "journey-dashboard")
+
+
+def test_a_person_with_a_red_flag_cannot_start_a_session(server: Server, page: Page) -> None:
+    fill_intake(page, server, saddle_numbness=True)
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    main = page.locator("main")
+    expect(main).to_contain_text(re.compile("urgent|seek", re.I))
+    screenshot(page, "journey-red-flag-plan")
+
+    page.goto(server.url)
+    expect(page.get_by_role("link", name=re.compile("start.*session", re.I))).to_have_count(0)
+    page.goto(server.url + "session")
+    expect(page.get_by_test_id("session-blocked")).to_be_visible()
+    expect(page.get_by_test_id("start")).to_have_count(0)
+    screenshot(page, "journey-red-flag-session")
+    # Nor through the API the page would call.
+    request = urllib.request.Request(
+        server.url + "api/v1/sessions",
+        data=b'{"minutes": 10}',
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 409
+    refused.value.close()

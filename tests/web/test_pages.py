@@ -1,0 +1,471 @@
+"""The HTML pages: they render for a new person and for one with a history, show what matters
+(safety first), keep to the content security policy, label every input, and ask every field
+of the contracts within the contracts' ranges."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from psoas.content import KnowledgeBase
+from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.core.schemas import ContractName, json_schema
+from psoas.services.reporting import inline_svg
+from psoas.settings import Settings
+from psoas.store import open_database
+from psoas.web.app import create_app
+from tests.conftest import EXAMPLES
+from tests.factories import load_example_history
+
+PAGES = ["/", "/intake", "/plan", "/track", "/history", "/library", "/library/couch_stretch"]
+LIBRARY_SHAPES = ["psoas_major", "prolonged_sitting", "pso_rite", "hernia"]
+"""One entry of each other kind: a muscle, a cause, a tool, a safety rule."""
+
+# --- a small HTML tree, enough to check structure ----------------------------------------
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    parent: Node | None = None
+    children: list[Node | str] = field(default_factory=list)
+
+    def iter(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter()
+
+    def all(self, tag: str) -> list[Node]:
+        return [node for node in self.iter() if node.tag == tag]
+
+    def text(self) -> str:
+        parts = [c if isinstance(c, str) else c.text() for c in self.children]
+        return " ".join(" ".join(parts).split())
+
+    def ancestors(self) -> Iterator[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def inside(self, tag: str) -> Node | None:
+        return next((node for node in self.ancestors() if node.tag == tag), None)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.current = self.root
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {name: value or "" for name, value in attrs}, self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.current.children.append(Node(tag, {n: v or "" for n, v in attrs}, self.current))
+
+    def handle_endtag(self, tag: str) -> None:
+        node: Node | None = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        if node is not None and node.parent is not None:
+            self.current = node.parent
+
+    def handle_data(self, data: str) -> None:
+        self.current.children.append(data)
+
+
+def parse(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root
+
+
+def main_of(page: Node) -> Node:
+    (main,) = page.all("main")
+    return main
+
+
+# --- what every page must be ----------------------------------------------------------------
+
+
+def check_page(html: str) -> Node:
+    """The structure every page keeps: CSP-clean, one h1, landmarks, labelled controls."""
+    page = parse(html)
+    (root,) = page.all("html")
+    assert root.attrs.get("lang") == "en"
+    assert len(page.all("h1")) == 1
+    assert page.all("main") and page.all("nav") and page.all("header") and page.all("footer")
+    assert not page.all("style"), "a <style> element breaks style-src 'self'"
+    for script in page.all("script"):
+        assert script.attrs.get("src", "").startswith("/static/"), "scripts come from this server"
+        assert not script.text(), "no inline script bodies"
+    ids = [node.attrs["id"] for node in page.iter() if "id" in node.attrs]
+    assert len(ids) == len(set(ids)), "ids are unique"
+    labelled = {label.attrs.get("for") for label in page.all("label")}
+    for node in page.iter():
+        assert "style" not in node.attrs, f"inline style on <{node.tag}>"
+        assert not [a for a in node.attrs if re.fullmatch(r"on[a-z]+", a)], "event handler attr"
+        if node.tag in ("input", "select", "textarea") and node.attrs.get("type") != "hidden":
+            assert node.attrs.get("id") in labelled, f"<{node.tag} id={node.attrs.get('id')}>"
+        if node.attrs.get("type") == "radio":
+            group = node.inside("fieldset")
+            assert group is not None and group.all("legend"), "radio groups have a legend"
+        if node.tag in ("a", "button"):
+            assert node.text() or node.attrs.get("aria-label"), f"empty <{node.tag}>"
+        if node.tag == "a":
+            assert node.attrs.get("href"), "links go somewhere"
+    return page
+
+
+@pytest.fixture
+def seeded(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The desk worker's plan and eight weeks of measures and check-ins, served."""
+    database = open_database(database_url)
+    try:
+        load_example_history(database)
+    finally:
+        database.close()
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+def get_page(client: TestClient, path: str) -> Node:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    return check_page(response.text)
+
+
+def test_every_page_renders_for_a_new_person(client: TestClient) -> None:
+    for path in [*PAGES, *(f"/library/{entry}" for entry in LIBRARY_SHAPES)]:
+        get_page(client, path)
+
+
+def test_every_page_renders_with_a_history(seeded: TestClient) -> None:
+    opened = seeded.post("/api/v1/sessions", json={"minutes": 15})
+    assert opened.status_code == 201
+    for path in PAGES:
+        get_page(seeded, path)
+
+
+def test_an_unknown_library_entry_is_the_error_page(client: TestClient) -> None:
+    response = client.get("/library/couch_strech")
+    assert response.status_code == 404
+    page = check_page(response.text)
+    assert "did you mean 'couch_stretch'" in main_of(page).text()
+
+
+# --- the dashboard -----------------------------------------------------------------------------
+
+
+def test_a_new_person_is_sent_to_the_intake(client: TestClient) -> None:
+    main = main_of(get_page(client, "/"))
+    assert [a.attrs["href"] for a in main.all("a")] == ["/intake"]
+
+
+def test_the_dashboard_puts_safety_first_then_plan_charts_and_sessions(seeded: TestClient) -> None:
+    session_id = seeded.post("/api/v1/sessions", json={"minutes": 15}).json()["id"]
+    response = seeded.get("/")
+    main = main_of(check_page(response.text))
+    sections = main.all("section")
+    assert "safety" in sections[0].attrs["class"]
+    headings = [section.all("h2")[0].text() for section in sections]
+    assert headings[1:] == ["What you can do now", "Today's plan", "Progress", "Last sessions"]
+    assert [a for a in main.all("a") if a.attrs["href"] == "/session"], "self-release is allowed"
+    figures = main.all("figure")
+    assert len(figures) == 4
+    for figure in figures:
+        (svg,) = figure.all("svg")
+        (caption,) = figure.all("figcaption")
+        assert svg.attrs["aria-labelledby"] == caption.attrs["id"]
+        assert caption.text()
+    assert "style=" not in response.text
+    assert "15 min" in sections[-1].text()
+    assert seeded.get(f"/api/v1/sessions/{session_id}").status_code == 200
+
+
+def test_today_lists_only_the_items_on_a_schedule(seeded: TestClient) -> None:
+    plan = seeded.get("/api/v1/plan").json()
+    today = main_of(get_page(seeded, "/")).all("section")[2]
+    listed = {a.attrs["href"].removeprefix("/library/") for a in today.all("a")}
+    scheduled = {
+        item["technique"]
+        for item in plan["items"]
+        if item["schedule"]["cadence"] in ("daily", "weekly", "hourly_while_sitting")
+    }
+    assert listed == scheduled
+
+
+@pytest.mark.parametrize("example", ["safety-urgent.yaml", "safety-refer.yaml"])
+def test_a_serious_screen_comes_first_and_hides_the_session_link(
+    client: TestClient, knowledge: KnowledgeBase, example: str
+) -> None:
+    intake = yaml.safe_load((EXAMPLES / example).read_text())
+    assert client.post("/api/v1/plans", json=intake).status_code == 200
+    safety = client.get("/api/v1/assessment").json()["safety"]
+    main = main_of(get_page(client, "/"))
+    first = main.all("section")[0]
+    assert f"safety-{safety['level']}" in first.attrs["class"]
+    for reason in safety["reasons"]:
+        assert " ".join(reason["message"].split()) in first.text()
+    assert not [a for a in main.all("a") if a.attrs["href"].startswith("/session")]
+    assert "Guided release is not offered" in main.text()
+    plan_page = main_of(get_page(client, "/plan"))
+    assert f"safety-{safety['level']}" in plan_page.all("section")[0].attrs["class"]
+    assert not [a for a in plan_page.all("a") if a.attrs["href"].startswith("/session")]
+
+
+# --- plan -------------------------------------------------------------------------------------
+
+
+def test_the_plan_shows_the_screen_the_factors_and_every_why(
+    client: TestClient, knowledge: KnowledgeBase
+) -> None:
+    assert "/intake" in [a.attrs["href"] for a in main_of(get_page(client, "/plan")).all("a")]
+    intake = yaml.safe_load((EXAMPLES / "safety-caution.json").read_text())
+    plan = client.post("/api/v1/plans", json=intake).json()
+    main = main_of(get_page(client, "/plan"))
+    text = main.text()
+    assert "safety" in main.all("section")[0].attrs["class"]
+    for reason in plan["safety"]["reasons"]:
+        assert " ".join(reason["message"].split()) in main.all("section")[0].text()
+    causes = {cause.id.value: cause.name for cause in knowledge.causes}
+    for factor in plan["factors"]:
+        assert causes[factor["id"]] in text
+        assert " ".join(factor["explanation"].split()) in text
+        assert f"{factor['score']:.2f}" in text
+    articles = main.all("article")
+    assert len(articles) == len(plan["items"])
+    for article, item in zip(articles, plan["items"], strict=True):
+        assert item["title"] in article.text()
+        assert item["frequency"] in article.text()
+        for reason in item["reasons"]:
+            assert " ".join(reason.split()) in article.text()
+
+
+# --- the forms ask every field of their contract, within its ranges ----------------------------
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in node:
+        (node,) = [choice for choice in node["anyOf"] if choice.get("type") != "null"]
+        return _resolve(schema, node)
+    return node
+
+
+def contract_fields(contract: ContractName) -> dict[str, dict[str, Any]]:
+    """Every leaf of a contract by dotted path (``*`` for a list's items), with its schema."""
+    schema = json_schema(contract)
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: dict[str, Any], path: str) -> None:
+        node = _resolve(schema, node)
+        if "properties" in node:
+            for name, child in node["properties"].items():
+                walk(child, f"{path}.{name}" if path else name)
+        elif node.get("type") == "array" and "properties" in _resolve(schema, node["items"]):
+            walk(node["items"], f"{path}.*")
+        else:
+            found[path] = node
+
+    walk(schema, "")
+    found.pop("schema")
+    return found
+
+
+def form_fields(form: Node) -> dict[str, Node]:
+    """What a form sends, by the same dotted paths: answers and the inputs of repeated rows."""
+    found: dict[str, Node] = {}
+    for node in form.iter():
+        if "data-type" not in node.attrs:
+            continue
+        if "data-key" in node.attrs:
+            rows = next(a for a in node.ancestors() if "data-list" in a.attrs)
+            found[f"{rows.attrs['data-list']}.*.{node.attrs['data-key']}"] = node
+        else:
+            found[node.attrs["data-field"]] = node
+    return found
+
+
+def _templates_of(page: Node, form: Node) -> list[Node]:
+    """Row templates live outside the form; a form's are those its add buttons name."""
+    names = {b.attrs["data-template"] for b in form.iter() if "data-template" in b.attrs}
+    return [t for t in page.all("template") if t.attrs["id"] in names]
+
+
+def _lists(form: Node) -> dict[str, Node]:
+    return {n.attrs["id"]: n for n in form.iter() if "data-list" in n.attrs}
+
+
+def check_form_against(page: Node, form: Node, contract: ContractName) -> None:
+    fields = form_fields(form)
+    for template in _templates_of(page, form):
+        button = next(
+            b for b in form.iter() if b.attrs.get("data-template") == template.attrs["id"]
+        )
+        rows = _lists(form)[button.attrs["data-add-row"]]
+        for node in template.iter():
+            if "data-key" in node.attrs:
+                fields[f"{rows.attrs['data-list']}.*.{node.attrs['data-key']}"] = node
+    expected = contract_fields(contract)
+    assert set(fields) == set(expected)
+    for path, node in fields.items():
+        leaf = expected[path]
+        for attribute, key in (("min", "minimum"), ("max", "maximum")):
+            if key in leaf or node.attrs.get("type") == "number":
+                assert float(node.attrs[attribute]) == leaf[key], f"{path} {attribute}"
+        for attribute, key in (("minlength", "minLength"), ("maxlength", "maxLength")):
+            if key in leaf:
+                assert int(node.attrs[attribute]) == leaf[key], f"{path} {attribute}"
+        if leaf.get("type") == "integer" and node.tag == "input":
+            assert node.attrs["step"] == "1", f"{path} takes whole numbers"
+        if leaf.get("type") == "boolean":
+            radios = [n.attrs["value"] for n in node.all("input") if n.attrs["type"] == "radio"]
+            assert radios == ["yes", "no"]
+            assert not [n for n in node.all("input") if "checked" in n.attrs], "no default"
+        if "enum" in leaf:
+            choices = [n.attrs["value"] for n in node.all("option") if n.attrs["value"]]
+            assert choices == leaf["enum"]
+        if leaf.get("type") == "array":
+            boxes = [n.attrs["value"] for n in node.all("input") if n.attrs["type"] == "checkbox"]
+            item = _resolve(json_schema(contract), leaf["items"])
+            if "enum" in item:
+                assert boxes == item["enum"]
+
+
+def _form(page: Node, form_id: str) -> Node:
+    return next(form for form in page.all("form") if form.attrs.get("id") == form_id)
+
+
+def test_the_intake_form_asks_every_field_of_the_contract(
+    client: TestClient, knowledge: KnowledgeBase
+) -> None:
+    page = get_page(client, "/intake")
+    form = _form(page, "intake")
+    assert form.attrs["data-post"] == "/api/v1/plans"
+    assert form.attrs["data-schema"] == "psoas.intake/1"
+    check_form_against(page, form, ContractName.INTAKE)
+    questions = {rule.id: rule.question for rule in knowledge.safety_rules}
+    fields = form_fields(form)
+    for flag in RedFlagId:
+        group = fields[f"red_flags.{flag.value}"]
+        assert group.tag == "fieldset"
+        assert group.all("legend")[0].text() == " ".join(questions[flag].split())
+    assert [s for s in form.iter() if s.attrs.get("role") == "alert"], "a summary for problems"
+
+
+def test_the_track_forms_ask_every_field_of_their_contracts(
+    seeded: TestClient, knowledge: KnowledgeBase
+) -> None:
+    page = get_page(seeded, "/track")
+    check_in, measures = _form(page, "check-in"), _form(page, "measures")
+    assert check_in.attrs["data-post"] == "/api/v1/check-ins"
+    assert measures.attrs["data-post"] == "/api/v1/measures"
+    check_form_against(page, check_in, ContractName.CHECKIN)
+    check_form_against(page, measures, ContractName.MEASURES)
+    plan = seeded.get("/api/v1/plan").json()
+    done = form_fields(check_in)["done"]
+    ticks = [n.attrs["value"] for n in done.all("input")]
+    unscheduled = ("once", "with_release")
+    assert ticks == [
+        i["technique"] for i in plan["items"] if i["schedule"]["cadence"] not in unscheduled
+    ]
+    red_flags = [n.attrs["value"] for n in form_fields(check_in)["red_flags"].all("input")]
+    assert red_flags == [flag.value for flag in RedFlagId]
+    explanation = knowledge.measure(MetricId.THOMAS_HIP_ANGLE_LEFT).explanation
+    assert " ".join(explanation.split()) in measures.text()
+    assert "not a diagnosis" in measures.text()
+    assert [n for n in page.iter() if n.attrs.get("role") == "alert" and "data-safety" in n.attrs]
+
+
+def test_without_a_plan_the_check_in_has_nothing_to_tick(client: TestClient) -> None:
+    page = get_page(client, "/track")
+    assert "done" not in form_fields(_form(page, "check-in"))
+
+
+# --- history and library ---------------------------------------------------------------------
+
+
+def test_history_is_newest_first_with_the_report_and_reminders(seeded: TestClient) -> None:
+    main = main_of(get_page(seeded, "/history"))
+    hrefs = [a.attrs["href"] for a in main.all("a")]
+    assert "/api/v1/report?format=pdf" in hrefs and "/api/v1/report?format=html" in hrefs
+    (reminders,) = [f for f in main.all("form") if f.attrs.get("action") == "/api/v1/reminders.ics"]
+    assert reminders.attrs["method"] == "get"
+    names = {n.attrs["name"]: n.attrs.get("value") for n in reminders.all("input")}
+    assert set(names) == {"work_start", "work_end", "work_days", "practice_at", "timezone"}
+    assert names["timezone"]
+    sections = {s.all("h2")[0].text(): s for s in main.all("section")}
+    logged = yaml.safe_load((EXAMPLES / "history" / "check-ins.yaml").read_text())
+    check_ins = [li.text() for li in sections["Check-ins"].all("li")]
+    assert len(check_ins) == len(logged)
+    assert f"for {logged[-1]['day']}" in check_ins[0] and f"for {logged[0]['day']}" in check_ins[-1]
+    assert sections["Measurements"].all("li")
+    assert sections["Plan versions"].all("li")
+    assert sections["Change since the start"].all("table")
+    download = seeded.get("/api/v1/reminders.ics", params={k: v or "" for k, v in names.items()})
+    assert download.status_code == 200
+
+
+def test_history_of_a_new_person_offers_no_downloads(client: TestClient) -> None:
+    main = main_of(get_page(client, "/history"))
+    assert not [a for a in main.all("a") if a.attrs["href"].startswith("/api/")]
+    assert not main.all("form")
+    assert "Nothing yet." in main.text()
+
+
+def test_the_library_lists_every_entry_by_section(client: TestClient) -> None:
+    library = client.get("/api/v1/library").json()
+    main = main_of(get_page(client, "/library"))
+    hrefs = {a.attrs["href"] for a in main.all("a")}
+    assert {f"/library/{entry['id']}" for entry in library} <= hrefs
+    assert [s.attrs["id"] for s in main.all("section")] == [
+        f"section-{name}" for name in ("anatomy", "causes", "techniques", "tools", "safety")
+    ]
+
+
+def test_a_technique_is_shown_in_full(client: TestClient, knowledge: KnowledgeBase) -> None:
+    technique = next(t for t in knowledge.techniques if t.id == "couch_stretch")
+    text = main_of(get_page(client, "/library/couch_stretch")).text()
+    for line in [*technique.steps, *technique.cues, *technique.cautions]:
+        assert " ".join(line.split()) in text
+    assert technique.dose.describe() in text
+
+
+# --- the charts' SVG under the content security policy ----------------------------------------
+
+
+def test_chart_svg_is_inlined_without_styles_and_with_its_own_ids() -> None:
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg width="10pt" viewBox="0 0 10 10">'
+        "<metadata>x</metadata><defs><style>*{stroke-linejoin: round}</style>"
+        '<clipPath id="p1"><rect/></clipPath></defs>'
+        '<path clip-path="url(#p1)" style="fill: none; stroke: #1f5f8b; stroke-width: 0.8"/>'
+        '<use xlink:href="#p1"/></svg>'
+    )
+    inlined = inline_svg(svg, prefix="pain")
+    assert inlined.startswith('<svg class="chart" role="img"')
+    assert "style" not in inlined and "metadata" not in inlined and "DOCTYPE" not in inlined
+    assert 'fill="none" stroke="#1f5f8b" stroke-width="0.8"' in inlined
+    assert 'id="chart-pain-p1"' in inlined
+    assert "url(#chart-pain-p1)" in inlined and 'href="#chart-pain-p1"' in inlined
