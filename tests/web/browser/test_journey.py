@@ -49,7 +49,7 @@ def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: P
 
     page.goto(server.url + "session")
     page.get_by_test_id("minutes").fill("10")
-    page.get_by_test_id("before-low_back_pain").fill("6")
+    page.get_by_test_id("before-low_back_pain").select_option("6")
     page.get_by_test_id("start").click()
     expect(page).to_have_url(re.compile(r"/session/\d+"))
     session_id = int(re.findall(r"/session/(\d+)", page.url)[0])
@@ -82,7 +82,7 @@ def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: P
     begin.click()
     expect(status).to_have_attribute("data-state", "finished", timeout=30_000)
 
-    page.get_by_test_id("after-low_back_pain").fill("3")
+    page.get_by_test_id("after-low_back_pain").select_option("3")
     page.get_by_test_id("felt-deep_ache").check()
     page.get_by_test_id("after-submit").click()
     expect(page.get_by_test_id("summary-change")).to_contain_text("3")
