@@ -469,3 +469,18 @@ def test_chart_svg_is_inlined_without_styles_and_with_its_own_ids() -> None:
     assert 'fill="none" stroke="#1f5f8b" stroke-width="0.8"' in inlined
     assert 'id="chart-pain-p1"' in inlined
     assert "url(#chart-pain-p1)" in inlined and 'href="#chart-pain-p1"' in inlined
+
+
+def test_the_dashboard_is_kept_only_while_nothing_changes(client: TestClient) -> None:
+    intake = yaml.safe_load((EXAMPLES / "desk-worker.yaml").read_text(encoding="utf-8"))
+    assert client.post("/api/v1/plans", json=intake).status_code == 200
+    first = client.get("/").text
+    assert "Start a guided session" in first
+    assert client.get("/").text == first  # nothing changed: the same page
+    opened = client.post("/api/v1/sessions", json={"minutes": 10})
+    assert opened.status_code == 201
+    after = client.get("/").text
+    assert f"Session {opened.json()['id']}" in after and after != first
+    urgent = yaml.safe_load((EXAMPLES / "safety-urgent.yaml").read_text(encoding="utf-8"))
+    assert client.post("/api/v1/plans", json=urgent).status_code == 200
+    assert "Start a guided session" not in client.get("/").text

@@ -40,6 +40,8 @@ NO_DATA = "No data yet"
 PAIN_AXIS = "Pain (0-10 points)"
 THOMAS_AXIS = "Hip angle above horizontal (degrees)"
 ADHERENCE_AXIS = "Adherence (% of planned items done)"
+SESSIONS_SHOWN = 20
+"""The session chart shows the newest this many: more would be unreadable (and heavy)."""
 SESSION_AXIS = "Rating before \u2192 after (0-10 points)"
 DATE_AXIS = "Date"
 WEEK_AXIS = "Week starting"
@@ -206,7 +208,8 @@ def session_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
     Only ratings given both before and after are drawn; a session without any is left out.
     """
     figure, axes = _figure()
-    sessions = [effect for effect in progress.session_effects.sessions if _paired(effect)]
+    rated = [effect for effect in progress.session_effects.sessions if _paired(effect)]
+    sessions = rated[-SESSIONS_SHOWN:]
     names = {name for s in sessions for name in _paired(s)}
     ratings = [name for name in RATING_LABELS if name in names] + sorted(names - set(RATING_LABELS))
     width = 0.8 / max(1, len(ratings))
@@ -292,7 +295,8 @@ CHARTS: tuple[Chart, ...] = (
     Chart(
         "sessions",
         "Before and after each session",
-        "Each rating before a guided session (hollow) and after it (filled), with the change.",
+        "Each rating before a guided session (hollow) and after it (filled), with the change; "
+        f"the last {SESSIONS_SHOWN} sessions.",
         session_chart,
     ),
 )

@@ -11,8 +11,6 @@ improvement with good adherence stores a maintenance version of the plan.
 from __future__ import annotations
 
 import difflib
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -44,6 +42,7 @@ from psoas.core.progress import (
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
+from psoas.services.caching import LruCache
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import PersonRow, SessionRow
@@ -142,49 +141,40 @@ def progress(
     """A person's progress up to ``today``."""
     with database.transaction() as session:
         person_row = find_person(session, person)
-        key = (
-            database.address,
-            person_row.id,
-            today,
-            since,
-            repo.tracking_version(session, person_id=person_row.id),
-        )
-        found = _CACHE.get(key)
-        if found is None:
-            found = _progress(session, person_row, today, since)
-            _CACHE.put(key, found)
-        return found
+        key = (database.address, person_row.id, today, since, _version(session, person_row))
+        return _PROGRESS.get_or_make(key, lambda: _progress(session, person_row, today, since))
 
 
-class _ProgressCache:
-    """The newest few progress results, keyed by what they were computed from.
-
-    The key holds the store's version of the person's records
-    (:func:`repo.tracking_version`), so a check-in from any process (the CLI
-    beside the web app) makes the next request compute afresh; nothing is stale.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._found: OrderedDict[tuple[Any, ...], Progress] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[Any, ...]) -> Progress | None:
-        with self._lock:
-            found = self._found.get(key)
-            if found is not None:
-                self._found.move_to_end(key)
-            return found
-
-    def put(self, key: tuple[Any, ...], found: Progress) -> None:
-        with self._lock:
-            self._found[key] = found
-            self._found.move_to_end(key)
-            while len(self._found) > self.size:
-                self._found.popitem(last=False)
+def progress_json(
+    database: Database, *, person: str, today: date, since: date | None = None
+) -> bytes:
+    """:func:`progress` as ``psoas.progress/1`` JSON bytes, kept while nothing changes."""
+    with database.transaction() as session:
+        person_row = find_person(session, person)
+        key = (database.address, person_row.id, today, since, _version(session, person_row))
+    return _PROGRESS_JSON.get_or_make(
+        key,
+        lambda: (
+            progress(database, person=person, today=today, since=since)
+            .model_dump_json(by_alias=True)
+            .encode("utf-8")
+        ),
+    )
 
 
-_CACHE = _ProgressCache(size=32)
+def data_version(database: Database, *, person: str) -> tuple[Any, ...] | None:
+    """What changes whenever anything stored for the person changes (None: nobody stored)."""
+    with database.transaction() as session:
+        person_row = repo.find_person(session, label=person)
+        return (database.address, _version(session, person_row)) if person_row else None
+
+
+def _version(session: Session, person_row: PersonRow) -> tuple[Any, ...]:
+    return (person_row.id, *repo.tracking_version(session, person_id=person_row.id))
+
+
+_PROGRESS: LruCache[Progress] = LruCache(size=32)
+_PROGRESS_JSON: LruCache[bytes] = LruCache(size=32)
 
 
 def current_plan(database: Database, *, person: str) -> Plan | None:

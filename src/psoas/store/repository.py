@@ -392,20 +392,22 @@ def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:
 
 
 def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
-    """A value that changes whenever anything progress is made of changes for this person.
+    """A value that changes whenever anything progress (or a page of it) is made of changes.
 
-    Counts and newest stamps of check-ins, measurements, sessions and plan versions: a
-    few indexed aggregates, much cheaper than loading the records themselves.
+    Counts and newest stamps of check-ins, measurements, sessions, plan versions and
+    assessments, in one query of indexed aggregates: far cheaper than the records.
     """
-    parts: list[Any] = []
+    parts = []
     for table, stamp in (
         (CheckInRow, CheckInRow.updated_at),
         (MeasurementRow, MeasurementRow.id),
         (SessionRow, SessionRow.updated_at),
         (PlanRow, PlanRow.version),
+        (AssessmentRow, AssessmentRow.id),
     ):
-        count, newest = session.execute(
-            select(func.count(), func.max(stamp)).where(table.person_id == person_id)
-        ).one()
-        parts += [count, newest]
-    return tuple(parts)
+        mine = table.person_id == person_id
+        parts += [
+            select(func.count()).where(mine).scalar_subquery(),
+            select(func.max(stamp)).where(mine).scalar_subquery(),
+        ]
+    return tuple(session.execute(select(*parts)).one())

@@ -31,6 +31,7 @@ from psoas.core.records import HistoryEntry, RecordKind
 from psoas.core.session_records import RATING_LABELS, RATING_QUESTIONS
 from psoas.errors import InvalidDocument, PsoasError, UnknownId
 from psoas.services import care, history, library, reminders, tracking
+from psoas.services.caching import LruCache
 from psoas.services.sessions import list_sessions
 from psoas.services.storage import Database
 from psoas.web.deps import DatabaseDep, PersonDep
@@ -94,7 +95,24 @@ def error_page(request: Request, error: PsoasError, status_code: int) -> Respons
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLResponse:
-    """Safety first, then today's plan, progress and the last sessions."""
+    """Safety first, then today's plan, progress and the last sessions.
+
+    The page depends only on what is stored and on the date, so it is kept
+    until either changes (the key holds the store's version of the records).
+    """
+    version = tracking.data_version(database, person=person)
+    if version is None:
+        return _dashboard(request, database, person)
+    body = _DASHBOARDS.get_or_make(
+        (version, date.today()), lambda: bytes(_dashboard(request, database, person).body)
+    )
+    return HTMLResponse(body)
+
+
+_DASHBOARDS: LruCache[bytes] = LruCache(size=8)
+
+
+def _dashboard(request: Request, database: Database, person: str) -> HTMLResponse:
     assessment = care.latest_assessment(database, person=person)
     plan = tracking.current_plan(database, person=person)
     sessions = list_sessions(database, person=person, newest=LAST_SESSIONS) if assessment else []

@@ -48,8 +48,8 @@ def progress(database: DatabaseDep, person: PersonDep, since: date | None = None
     ``psoas.progress/1`` (``psoas schema progress``), serialised by pydantic directly:
     years of daily points make FastAPI's generic encoder the slowest part of a request.
     """
-    found = tracking.progress(database, person=person, today=date.today(), since=since)
-    return Response(found.model_dump_json(by_alias=True), media_type="application/json")
+    found = tracking.progress_json(database, person=person, today=date.today(), since=since)
+    return Response(found, media_type="application/json")
 
 
 @router.get("/report")
