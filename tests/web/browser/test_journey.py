@@ -42,6 +42,8 @@ def fill_intake(page: Page, server: Server, *, saddle_numbness: bool) -> None:
 
 
 def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: Page) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     fill_intake(page, server, saddle_numbness=False)
     expect(page).to_have_url(re.compile(r"/plan$"))
     expect(page.locator("main")).to_contain_text("Psoas self-release with a Pso-Rite")
@@ -97,6 +99,9 @@ def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: P
     page.get_by_test_id("dashboard-link").click()
     expect(page.locator("main")).to_contain_text(f"Session {session_id}")
     screenshot(page, "journey-dashboard")
+    # No page asked anything of any other server (fonts, scripts, analytics: none).
+    elsewhere = [url for url in requested if not url.startswith((server.url, "data:"))]
+    assert requested and elsewhere == []
 
 
 def test_a_person_with_a_red_flag_cannot_start_a_session(server: Server, page: Page) -> None:
