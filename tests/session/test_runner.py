@@ -11,9 +11,16 @@ from hypothesis import strategies as st
 
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import ToolId
-from psoas.core.session_events import EventKind, Progress, RunState, SessionEvent, StepOutcome
+from psoas.core.session_events import (
+    BACK_RESTARTS_AFTER,
+    EventKind,
+    Progress,
+    RunState,
+    SessionEvent,
+    StepOutcome,
+)
 from psoas.core.timeline import Phase, SessionKind, Step, Timeline, build_timeline
-from psoas.session.runner import BACK_RESTARTS_AFTER, Runner
+from psoas.session.runner import Runner
 from tests.clocks import FakeClock
 
 KNOWLEDGE = load_knowledge_base()

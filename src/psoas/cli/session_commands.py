@@ -15,14 +15,11 @@ from psoas.cli.commands import print_json
 from psoas.cli.render import console
 from psoas.cli.session_prompts import SessionPrompts
 from psoas.content.vocabulary import ToolId
-from psoas.core.session_records import RATING_LABELS, SessionStatus
+from psoas.core.session_records import PAIN_UP_ADVICE, PAIN_UP_POINTS, RATING_LABELS, SessionStatus
 from psoas.core.timeline import SessionKind, check_minutes
 from psoas.services import care, sessions
 from psoas.services.storage import store
 from psoas.settings import load_settings
-
-PAIN_UP_POINTS = 2
-"""A pain rating this much higher after a session earns a word of advice."""
 
 
 def preview(*, kind: str, minutes: int, tool: str | None, json_output: bool) -> None:
@@ -164,9 +161,7 @@ def _completed(guided: sessions.GuidedSession, *, ratings: bool) -> None:
             if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:
                 console.print(
                     f"Your {RATING_LABELS[name].lower()} is {change} points higher than before. "
-                    "Some tenderness can follow a release and settles within a day or two; if "
-                    "the pain keeps growing, or comes with numbness, weakness, fever or a "
-                    "pulsing feeling in the belly, stop releases and see a clinician.",
+                    + PAIN_UP_ADVICE,
                     style="yellow",
                 )
     console.print(f"See it again with: psoas session show {guided.id}")

@@ -18,6 +18,11 @@ from enum import StrEnum
 from psoas.content.models import Spoken
 from psoas.core.timeline import BreathPattern, Phase, Step
 
+BACK_RESTARTS_AFTER = 5.0
+"""Back, this many seconds or more into a step, restarts it; sooner, it goes to the one before."""
+STALE_PROMPT_AFTER = 1.0
+"""A spoken prompt that has waited this many seconds is dropped (a new step's cue never is)."""
+
 
 class EventKind(StrEnum):
     """What happened."""

@@ -59,6 +59,15 @@ RATING_LABELS: dict[str, str] = {
 """Each rating in a few words, for tables."""
 
 
+PAIN_UP_POINTS = 2
+"""A pain rating this much higher after a session earns a word of advice, in every face."""
+PAIN_UP_ADVICE = (
+    "A little tenderness after a release is common and usually settles within a day or two. "
+    "If the pain keeps rising, or comes with numbness, weakness, a fever or a pulsing feeling "
+    "in the belly, stop the releases and see a clinician."
+)
+
+
 class Felt(StrEnum):
     """What a person noticed during a release."""
 

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 
 from psoas.core.session_events import (
+    BACK_RESTARTS_AFTER,
     EventKind,
     Progress,
     RunState,
@@ -31,8 +32,6 @@ from psoas.session.clock import Clock
 
 Subscriber = Callable[[SessionEvent], None]
 
-BACK_RESTARTS_AFTER = 5.0
-"""Back, this many seconds or more into a step, restarts it; sooner, it goes to the one before."""
 
 _SAME_TIME_ORDER = {
     EventKind.CHECKPOINT: 0,

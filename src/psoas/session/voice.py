@@ -22,11 +22,10 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from psoas.content.models import Spoken
-from psoas.core.session_events import EventKind, SessionEvent, spoken_text
+from psoas.core.session_events import STALE_PROMPT_AFTER, EventKind, SessionEvent, spoken_text
 
 ESPEAK = "espeak-ng"
-STALE_AFTER = 1.0
-"""A prompt that has waited this many seconds to be spoken is dropped."""
+STALE_AFTER = STALE_PROMPT_AFTER
 _INTERRUPTING = frozenset(
     {EventKind.STEP_STARTED, EventKind.PAUSED, EventKind.RESUMED, EventKind.SESSION_FINISHED}
 )

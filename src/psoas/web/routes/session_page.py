@@ -24,9 +24,12 @@ from markupsafe import Markup
 
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import SafetyLevel
+from psoas.core import session_events
 from psoas.core.session_events import EventKind, SessionEvent, spoken_text
 from psoas.core.session_records import (
     FELT_LABELS,
+    PAIN_UP_ADVICE,
+    PAIN_UP_POINTS,
     RATING_LABELS,
     RATING_QUESTIONS,
     SessionRecord,
@@ -41,21 +44,10 @@ from psoas.web.routes.pages import render
 
 router = APIRouter(include_in_schema=False)
 
-BACK_RESTARTS_AFTER = 5.0
-"""Back, this many seconds or more into a step, restarts it (as the terminal's runner does)."""
-STALE_AFTER = 1.0
-"""A breath prompt that could only be spoken this many seconds late is dropped (as espeak's)."""
-PAIN_UP_POINTS = 2
-"""A pain rating this much higher after a session earns a word of advice (as in the terminal)."""
 
 STOP_AT_ONCE = (
     "Stop at once for a pulse under the tool, sharp or electric pain, "
     "tingling or numbness down a leg, or feeling sick."
-)
-PAIN_ADVICE = (
-    "A little tenderness after a release is common and usually settles within a day or two. "
-    "If the pain keeps rising, or comes with numbness, weakness, a fever or a pulsing feeling "
-    "in the belly, stop the releases and see a clinician."
 )
 PHASE_LABELS = {
     "prepare": "Prepare",
@@ -155,10 +147,10 @@ def page_data(record: SessionRecord, *, speed: float) -> dict[str, Any]:
         "speech": speech(record),
         "speed": speed,
         "checkpoint_seconds": sessions.CHECKPOINT_SECONDS,
-        "back_restarts_after": BACK_RESTARTS_AFTER,
-        "stale_after": STALE_AFTER,
+        "back_restarts_after": session_events.BACK_RESTARTS_AFTER,
+        "stale_after": session_events.STALE_PROMPT_AFTER,
         "pain_up_points": PAIN_UP_POINTS,
-        "pain_advice": PAIN_ADVICE,
+        "pain_advice": PAIN_UP_ADVICE,
         "phases": PHASE_LABELS,
         "ratings": RATING_LABELS,
         "api": f"/api/v1/sessions/{record.id}",
