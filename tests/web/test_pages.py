@@ -193,10 +193,13 @@ def test_the_dashboard_puts_safety_first_then_plan_charts_and_sessions(seeded: T
     figures = main.all("figure")
     assert len(figures) == 4
     for figure in figures:
-        (svg,) = figure.all("svg")
+        (image,) = figure.all("img")
         (caption,) = figure.all("figcaption")
-        assert svg.attrs["aria-labelledby"] == caption.attrs["id"]
-        assert caption.text()
+        assert caption.text() and image.attrs["alt"] == caption.text()
+        chart = seeded.get(image.attrs["src"])
+        assert chart.status_code == 200
+        assert chart.headers["content-type"] == "image/svg+xml"
+        assert chart.text.startswith("<svg") and "style=" not in chart.text
     assert "style=" not in response.text
     assert "15 min" in sections[-1].text()
     assert seeded.get(f"/api/v1/sessions/{session_id}").status_code == 200
@@ -484,3 +487,17 @@ def test_the_dashboard_is_kept_only_while_nothing_changes(client: TestClient) ->
     urgent = yaml.safe_load((EXAMPLES / "safety-urgent.yaml").read_text(encoding="utf-8"))
     assert client.post("/api/v1/plans", json=urgent).status_code == 200
     assert "Start a guided session" not in client.get("/").text
+
+
+def test_a_chart_address_changes_when_the_records_do(seeded: TestClient) -> None:
+    def sources() -> list[str]:
+        return [img.attrs["src"] for img in main_of(parse(seeded.get("/").text)).all("img")]
+
+    before = sources()
+    assert before == sources()
+    logged = seeded.post("/api/v1/check-ins", json={"day": "2026-11-16", "low_back_pain": 2})
+    assert logged.status_code == 201
+    after = sources()
+    assert [src.split("?")[0] for src in after] == [src.split("?")[0] for src in before]
+    assert set(after).isdisjoint(before)
+    assert seeded.get("/charts/nope.svg").status_code == 404

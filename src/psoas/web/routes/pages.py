@@ -10,6 +10,7 @@ presentation attributes before it is inlined.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -240,26 +241,44 @@ def _due(plan: Plan | None) -> list[PlanItem]:
 
 @dataclass(frozen=True)
 class ChartView:
-    """One chart ready to inline: its caption and CSP-safe SVG."""
+    """One chart as the dashboard shows it: an image of ours, with its caption as text."""
 
     name: str
     caption: str
-    svg: str
+    src: str
 
 
 def _charts(database: Database, person: str) -> list[ChartView] | None:
-    """The progress charts, [] when there is nothing to draw, None when nothing is stored."""
+    """The progress charts, [] when there is nothing to draw, None when nothing is stored.
+
+    Each is its own ``/charts/NAME.svg`` image, named with the store's version of the
+    records: the page stays small, and a browser fetches a chart again only when it changed.
+    """
     found = _progress(database, person)
     if found is None:
         return None
     if not (found.metrics or found.adherence or found.session_effects.sessions):
         return []
+    version = hashlib.sha256(repr(tracking.data_version(database, person=person)).encode())
+    return [
+        ChartView(name, caption, f"/charts/{name}.svg?v={version.hexdigest()[:16]}")
+        for name, caption in CHART_CAPTIONS.items()
+    ]
+
+
+@router.get("/charts/{name}.svg")
+def chart(name: str, database: DatabaseDep, person: PersonDep) -> Response:
+    """One progress chart as SVG (drawn once per change of the records, then kept)."""
+    if name not in CHART_CAPTIONS:
+        raise UnknownId("chart", name, sorted(CHART_CAPTIONS))
     from psoas.services.reporting import chart_svgs  # matplotlib: only when a chart is drawn
 
-    return [
-        ChartView(name, CHART_CAPTIONS.get(name, _words(name)), svg)
-        for name, svg in chart_svgs(found).items()
-    ]
+    found = tracking.progress(database, person=person, today=date.today())
+    return Response(
+        chart_svgs(found)[name],
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "private, max-age=31536000, immutable"},
+    )
 
 
 def _red_flags() -> list[tuple[str, str]]:
