@@ -14,7 +14,7 @@ from psoas.core.session_records import Aftermath, Ratings, SessionStatus
 from psoas.core.timeline import SessionKind
 from psoas.errors import InvalidDocument, SafetyStop
 from psoas.services import care, sessions, tracking
-from psoas.store import Database
+from psoas.store import Database, open_database
 from psoas.store import repository as repo
 from tests.clocks import FakeClock
 from tests.conftest import EXAMPLES
@@ -226,3 +226,28 @@ def test_progress_is_computed_afresh_whenever_a_record_changes(database: Databas
     log({"day": "2026-11-16", "low_back_pain": 2})
     latest = tracking.progress(database, person="me", today=TODAY)
     assert len(latest.metric(MetricId.LOW_BACK_PAIN).points) == 2  # type: ignore[union-attr]
+
+
+def test_a_write_from_another_process_is_seen_once_the_version_is_read_again(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracking, "VERSION_TRUSTED_FOR", 3600.0)  # no clock in this test
+    here, elsewhere = open_database(database_url), open_database(database_url)
+    try:
+        save_desk_worker_plan(here)
+        logged = parse_check_in({"day": "2026-11-15", "low_back_pain": 4})
+        tracking.record_check_ins(here, person="me", check_ins=[logged], today=TODAY, source="t")
+        seen = tracking.progress(here, person="me", today=TODAY)
+        later = parse_check_in({"day": "2026-11-16", "low_back_pain": 2})
+        tracking.record_check_ins(
+            elsewhere, person="me", check_ins=[later], today=TODAY, source="t"
+        )
+        # While the reading is trusted, the other process's check-in is not looked for...
+        assert tracking.progress(here, person="me", today=TODAY) is seen
+        # ...and once the version is read again, it is there.
+        monkeypatch.setattr(tracking, "VERSION_TRUSTED_FOR", 0.0)
+        fresh = tracking.progress(here, person="me", today=TODAY)
+        assert len(fresh.metric(MetricId.LOW_BACK_PAIN).points) == 2  # type: ignore[union-attr]
+    finally:
+        here.close()
+        elsewhere.close()

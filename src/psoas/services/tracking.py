@@ -11,6 +11,8 @@ improvement with good adherence stores a maintenance version of the plan.
 from __future__ import annotations
 
 import difflib
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -138,20 +140,16 @@ def record_check_ins(
 def progress(
     database: Database, *, person: str, today: date, since: date | None = None
 ) -> Progress:
-    """A person's progress up to ``today``."""
-    with database.transaction() as session:
-        person_row = find_person(session, person)
-        key = (database.address, person_row.id, today, since, _version(session, person_row))
-        return _PROGRESS.get_or_make(key, lambda: _progress(session, person_row, today, since))
+    """A person's progress up to ``today`` (kept while their records are unchanged)."""
+    key = (_known_version(database, person), today, since)
+    return _PROGRESS.get_or_make(key, lambda: _fresh_progress(database, person, today, since))
 
 
 def progress_json(
     database: Database, *, person: str, today: date, since: date | None = None
 ) -> bytes:
     """:func:`progress` as ``psoas.progress/1`` JSON bytes, kept while nothing changes."""
-    with database.transaction() as session:
-        person_row = find_person(session, person)
-        key = (database.address, person_row.id, today, since, _version(session, person_row))
+    key = (_known_version(database, person), today, since)
     return _PROGRESS_JSON.get_or_make(
         key,
         lambda: (
@@ -162,11 +160,46 @@ def progress_json(
     )
 
 
+VERSION_TRUSTED_FOR = 1.0
+"""Seconds a reading of the store's version is reused while this process has written nothing.
+
+Writes made here are seen at once (the database counts them); a check-in made by
+another process, such as the CLI beside the web app, shows within this long.
+"""
+
+
 def data_version(database: Database, *, person: str) -> tuple[Any, ...] | None:
     """What changes whenever anything stored for the person changes (None: nobody stored)."""
+    key = (database.serial, person)
+    now = time.monotonic()
+    with _VERSIONS_LOCK:
+        kept = _VERSIONS.get(key)
+    if kept is not None and kept[0] == database.writes and now - kept[1] < VERSION_TRUSTED_FOR:
+        return kept[2]
+    writes = database.writes  # read first: a write during the query makes the next call look again
     with database.transaction() as session:
         person_row = repo.find_person(session, label=person)
-        return (database.address, _version(session, person_row)) if person_row else None
+        version = (database.serial, _version(session, person_row)) if person_row else None
+    with _VERSIONS_LOCK:
+        _VERSIONS[key] = (writes, now, version)
+    return version
+
+
+_VERSIONS: dict[tuple[int, str], tuple[int, float, tuple[Any, ...] | None]] = {}
+_VERSIONS_LOCK = threading.Lock()
+
+
+def _known_version(database: Database, person: str) -> tuple[Any, ...]:
+    version = data_version(database, person=person)
+    if version is not None:
+        return version
+    with database.transaction() as session:  # nobody by that name: say so, and how to start
+        return (database.serial, _version(session, find_person(session, person)))
+
+
+def _fresh_progress(database: Database, person: str, today: date, since: date | None) -> Progress:
+    with database.transaction() as session:
+        return _progress(session, find_person(session, person), today, since)
 
 
 def _version(session: Session, person_row: PersonRow) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ with the address shown without its password.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from psoas.errors import StoreError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_SERIALS = itertools.count(1)
 
 
 class Database:
@@ -27,6 +29,16 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.serial = next(_SERIALS)
+        """Unique among the databases this process has opened (a key for caches)."""
+        self._writes = itertools.count(1)
+        self.writes = 0
+        """How many flushes with changes this process has made: a cheap "has anything changed
+        here since" for caches (changes made by other processes are not counted)."""
+        event.listen(self._sessions, "after_flush", self._count_write)
+
+    def _count_write(self, session: Session, _context: Any) -> None:
+        self.writes = next(self._writes)
 
     @property
     def address(self) -> str:
