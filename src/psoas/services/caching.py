@@ -1,9 +1,9 @@
 """Small thread-safe caches for results that are costly to make and cheap to key.
 
 Every key used with them includes the store's version of the person's records
-(:func:`psoas.store.repository.tracking_version`), so a change made by any
-process, the CLI beside the web app included, makes the next request compute
-afresh: nothing is served stale.
+(:func:`psoas.services.tracking.data_version`): a change made by this process
+makes the next request compute afresh, and one made by another process (the CLI
+beside the web app) within a second.
 """
 
 from __future__ import annotations
