@@ -8,8 +8,6 @@ disk) never leaves a half-written PDF where the last good one was.
 from __future__ import annotations
 
 import re
-import threading
-from collections import deque
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +20,7 @@ from psoas.errors import FieldProblem, InvalidDocument, PsoasError
 from psoas.reports import charts
 from psoas.reports.report import ReportData, render_html, render_pdf
 from psoas.services import tracking
+from psoas.services.caching import LruCache
 from psoas.services.files import write_file
 from psoas.services.sessions import list_sessions
 from psoas.store import Database
@@ -112,29 +111,26 @@ def report_bytes(
 
 
 def chart_svgs(found: Progress) -> dict[str, str]:
-    """Every chart as SVG text to inline in a page (:func:`inline_svg`), by name (``pain`` …).
-
-    Drawing four charts takes a good part of a second, so the newest few are kept,
-    keyed by the progress they show (progress itself is reused while nothing changes).
-    """
-    with _CHARTS_LOCK:
-        for kept, svgs in _CHARTS:
-            if kept is found or kept == found:
-                return svgs
-    svgs = {
-        name: inline_svg(content.decode("utf-8"), prefix=name)
-        for name, content in (
-            (filename.removesuffix(".svg"), content)
-            for filename, content in charts.render_all(found, "svg").items()
-        )
+    """Every chart as SVG text to inline in a page (:func:`inline_svg`), by name (``pain`` …)."""
+    return {
+        chart.name: inline_svg(chart.render(found, "svg").decode("utf-8"), prefix=chart.name)
+        for chart in charts.CHARTS
     }
-    with _CHARTS_LOCK:
-        _CHARTS.appendleft((found, svgs))
-    return svgs
 
 
-_CHARTS: deque[tuple[Progress, dict[str, str]]] = deque(maxlen=8)
-_CHARTS_LOCK = threading.Lock()
+def progress_charts(database: Database, *, person: str, today: date) -> dict[str, str]:
+    """:func:`chart_svgs` of the person's progress, drawn once per change of their records.
+
+    Drawing four charts takes a good part of a second; the key is the one progress
+    itself is kept by (the store's version of the records, and the day).
+    """
+    key = (tracking.data_version(database, person=person), today)
+    return _CHARTS.get_or_make(
+        key, lambda: chart_svgs(tracking.progress(database, person=person, today=today))
+    )
+
+
+_CHARTS: LruCache[dict[str, str]] = LruCache(size=8)
 
 
 _BEFORE_SVG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)

@@ -271,11 +271,10 @@ def chart(name: str, database: DatabaseDep, person: PersonDep) -> Response:
     """One progress chart as SVG (drawn once per change of the records, then kept)."""
     if name not in CHART_CAPTIONS:
         raise UnknownId("chart", name, sorted(CHART_CAPTIONS))
-    from psoas.services.reporting import chart_svgs  # matplotlib: only when a chart is drawn
+    from psoas.services.reporting import progress_charts  # matplotlib: only when drawn
 
-    found = tracking.progress(database, person=person, today=date.today())
     return Response(
-        chart_svgs(found)[name],
+        progress_charts(database, person=person, today=date.today())[name],
         media_type="image/svg+xml",
         headers={"Cache-Control": "private, max-age=31536000, immutable"},
     )
