@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
 
 from psoas.core.records import HistoryEntry, RecordKind
 from psoas.errors import UnknownId
@@ -26,71 +29,64 @@ def history(database: Database, *, person: str | None = None) -> list[HistoryEnt
                 labels = [row.label for row in everyone]
                 raise UnknownId("person", person, difflib.get_close_matches(person, labels, n=2))
             everyone = chosen
-        entries: list[HistoryEntry] = []
-        for row in everyone:
-            entries += [
-                HistoryEntry(
-                    kind=RecordKind.INTAKE,
-                    id=intake.id,
-                    person=row.label,
-                    created_at=intake.created_at,
-                    summary=f"from {intake.source}",
-                )
-                for intake in repo.intakes_of(session, person_id=row.id)
-            ]
-            entries += [
-                HistoryEntry(
-                    kind=RecordKind.ASSESSMENT,
-                    id=assessment.id,
-                    person=row.label,
-                    created_at=assessment.created_at,
-                    summary=f"safety {assessment.safety_level} (intake {assessment.intake_id})",
-                )
-                for assessment in repo.assessments_of(session, person_id=row.id)
-            ]
-            entries += [
-                HistoryEntry(
-                    kind=RecordKind.PLAN,
-                    id=plan.id,
-                    person=row.label,
-                    created_at=plan.created_at,
-                    summary=f"version {plan.version}, safety {plan.safety_level}, "
-                    f"{len(plan.document.get('items', []))} items",
-                )
-                for plan in repo.plans_of(session, person_id=row.id)
-            ]
-            entries += [
-                HistoryEntry(
-                    kind=RecordKind.SESSION,
-                    id=guided.id,
-                    person=row.label,
-                    created_at=guided.started_at,
-                    summary=f"{guided.kind} {guided.minutes} min, {guided.status}",
-                )
-                for guided in repo.sessions_of(session, person_id=row.id)
-            ]
-            entries += [
-                HistoryEntry(
-                    kind=RecordKind.MEASUREMENT,
-                    id=measured.id,
-                    person=row.label,
-                    created_at=measured.created_at,
-                    summary=f"taken on {measured.taken_on.isoformat()}",
-                )
-                for measured in repo.measurements_of(session, person_id=row.id)
-            ]
-            entries += [
-                HistoryEntry(
-                    kind=RecordKind.CHECK_IN,
-                    id=logged.id,
-                    person=row.label,
-                    created_at=logged.updated_at,
-                    summary=f"for {logged.day.isoformat()}, {_items(logged.document)} done",
-                )
-                for logged in repo.check_ins_of(session, person_id=row.id)
-            ]
+        entries = [
+            HistoryEntry(
+                kind=kind,
+                id=record.id,
+                person=row.label,
+                created_at=when(record),
+                summary=summary(record),
+            )
+            for row in everyone
+            for kind, records_of, when, summary in _RECORDS
+            for record in records_of(session, person_id=row.id)
+        ]
     order = list(RecordKind)
     return sorted(entries, key=lambda entry: (entry.created_at, order.index(entry.kind), entry.id))
+
+
+_RECORDS: tuple[
+    tuple[
+        RecordKind, Callable[..., Sequence[Any]], Callable[[Any], datetime], Callable[[Any], str]
+    ],
+    ...,
+] = (
+    (RecordKind.INTAKE, repo.intakes_of, lambda r: r.created_at, lambda r: f"from {r.source}"),
+    (
+        RecordKind.ASSESSMENT,
+        repo.assessments_of,
+        lambda r: r.created_at,
+        lambda r: f"safety {r.safety_level} (intake {r.intake_id})",
+    ),
+    (
+        RecordKind.PLAN,
+        repo.plans_of,
+        lambda r: r.created_at,
+        lambda r: (
+            f"version {r.version}, safety {r.safety_level}, "
+            f"{len(r.document.get('items', []))} items"
+        ),
+    ),
+    (
+        RecordKind.SESSION,
+        repo.sessions_of,
+        lambda r: r.started_at,
+        lambda r: f"{r.kind} {r.minutes} min, {r.status}",
+    ),
+    (
+        RecordKind.MEASUREMENT,
+        repo.measurements_of,
+        lambda r: r.created_at,
+        lambda r: f"taken on {r.taken_on.isoformat()}",
+    ),
+    (
+        RecordKind.CHECK_IN,
+        repo.check_ins_of,
+        lambda r: r.updated_at,
+        lambda r: f"for {r.day.isoformat()}, {_items(r.document)} done",
+    ),
+)
+"""Every kind of stored record a history lists."""
 
 
 def _items(check_in: dict[str, object]) -> str:
