@@ -491,10 +491,25 @@ def measure(
     """
     from psoas.cli import tracking_commands
 
-    fields = dict(locals())
-    for name in ("file", "person", "json_output", "tracking_commands"):
-        fields.pop(name)
-    fields["taken_on"] = taken_on.date() if taken_on else None
+    fields = {
+        "taken_on": taken_on.date() if taken_on else None,
+        "low_back_pain": low_back_pain,
+        "hip_pain": hip_pain,
+        "thomas_left_hip": thomas_left_hip,
+        "thomas_left_knee": thomas_left_knee,
+        "thomas_left_abduction": thomas_left_abduction,
+        "thomas_right_hip": thomas_right_hip,
+        "thomas_right_knee": thomas_right_knee,
+        "thomas_right_abduction": thomas_right_abduction,
+        "psfs": psfs,
+        "stress": stress,
+        "breathing_ease": breathing_ease,
+        "sitting_hours": sitting_hours,
+        "anterior_pelvic_tilt": anterior_pelvic_tilt,
+        "lumbar_curve": lumbar_curve,
+        "global_change": global_change,
+        "note": note,
+    }
     tracking_commands.measure(
         fields, file=file, person=person, today=_today(), json_output=json_output
     )
