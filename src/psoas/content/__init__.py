@@ -1,4 +1,4 @@
-"""The knowledge base: anatomy, causes, techniques, tools, safety rules, session script, measures.
+"""The knowledge base: anatomy, causes, techniques, tools, safety, session script, measures.
 
 The files beside this module are written in psoas's own words and checked
 against :mod:`psoas.content.models` when loaded. :func:`load_knowledge_base`
@@ -41,7 +41,18 @@ __all__ = [
     "load_knowledge_base",
 ]
 
-_SECTIONS = ("anatomy", "causes", "tools", "safety_rules", "session", "measures")
+_SECTIONS = {
+    "anatomy": ("anatomy",),
+    "causes": ("causes",),
+    "tools": ("tools",),
+    "safety_rules": ("safety_rules",),
+    "session": ("session",),
+    "measures": ("measures",),
+    "thresholds": ("thresholds",),
+    "questions": ("question_groups", "questions"),
+    "gates": ("gates",),
+}
+"""Each file (without ``.yaml``) and the top-level keys it holds."""
 
 
 @functools.cache
@@ -49,8 +60,9 @@ def load_knowledge_base() -> KnowledgeBase:
     """Read and validate every knowledge-base file shipped with psoas."""
     root = resources.files(__name__)
     data: dict[str, Any] = {}
-    for section in _SECTIONS:
-        data[section] = _read(root.joinpath(f"{section}.yaml"), section)
+    for name, keys in _SECTIONS.items():
+        for key in keys:
+            data[key] = _read(root.joinpath(f"{name}.yaml"), key)
     techniques: list[Any] = []
     for entry in sorted(root.joinpath("techniques").iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):

@@ -20,15 +20,21 @@ from pydantic import (
 )
 
 from psoas.content.vocabulary import (
+    SCREENED_CONDITIONS,
+    AdverseEventId,
     Cadence,
     CareAction,
     DerivedConditionId,
     FactorId,
+    MedicalConditionId,
     MetricId,
+    QuestionId,
     RedFlagId,
     SafetyLevel,
     TechniqueKind,
+    ThresholdId,
     ToolId,
+    VascularRiskId,
 )
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -159,8 +165,10 @@ class Technique(_Entry):
     sensations: list[Text] = Field(min_length=1)
     """What a person can expect to feel when it goes as it should."""
     cautions: list[Text] = Field(min_length=1)
-    excluded_by: list[RedFlagId | DerivedConditionId] = []
+    excluded_by: list[RedFlagId | MedicalConditionId | VascularRiskId | DerivedConditionId] = []
     """Red flags and conditions that rule this technique out."""
+    stands_in_for: list[Id] = []
+    """Techniques this one replaces: it is offered only where one of them is ruled out."""
 
     @model_validator(mode="after")
     def _tool_matches_kind(self) -> Technique:
@@ -182,16 +190,18 @@ class Tool(_Entry):
 
 
 class SafetyRule(_Entry):
-    """What one red flag or derived condition means, in words a lay person understands."""
+    """What one condition the screen can find means, in words a lay person understands."""
 
-    id: RedFlagId | DerivedConditionId
-    question: Text
-    """How the intake asks it, plainly."""
+    id: RedFlagId | MedicalConditionId | VascularRiskId | DerivedConditionId
+    finding: Text
+    """What was found, in a few words."""
     level: SafetyLevel
     action: CareAction
     message: Text
     blocks_self_release: bool
     """Whether, when present, sustained abdominal pressure is ruled out."""
+    basis: Text
+    """Why the rule is as it is: the framework, guideline or reasoning behind it."""
 
     @model_validator(mode="after")
     def _level_is_a_finding(self) -> SafetyRule:
@@ -205,6 +215,106 @@ class MeaningfulChange(_Entry):
 
     points: float = Field(gt=0)
     percent: float | None = Field(default=None, gt=0, le=100)
+    source: Text
+    """Where the threshold comes from (a study, a guideline, or 'psoas convention')."""
+
+
+class Threshold(_Entry):
+    """A number a safety or progress rule turns on, and where it comes from."""
+
+    id: ThresholdId
+    value: float
+    unit: Text
+    means: Text
+    """What happens at this number, in plain words."""
+    source: Text
+    """The study or guideline behind it, or why psoas chose it where none gives one."""
+
+
+FieldPath = Annotated[str, StringConstraints(pattern=r"^[a-z_]+\.[a-z_]+$")]
+"""A field of the intake contract, as ``section.field``."""
+
+
+class QuestionGroup(_Entry):
+    """A group of safety questions the faces ask together, with a heading and a note."""
+
+    id: Id
+    title: Text
+    note: Text
+
+
+class Choice(_Entry):
+    """One answer to a question asked as a choice, and the contract fields it sets."""
+
+    label: Annotated[str, StringConstraints(min_length=2, strip_whitespace=True)]
+    sets: dict[FieldPath, bool]
+    """Fields and values; empty means the answer leaves them unanswered ("not sure")."""
+
+
+class Question(_Entry):
+    """A question the safety screen reads: where its answer goes, and how it is asked."""
+
+    id: QuestionId
+    field: FieldPath
+    group: Id
+    short: Text
+    """A few words for lists and checklists."""
+    text: Text
+    why: Text
+    """Why it matters for safety, in one sentence or two."""
+    choices: list[Choice] = []
+    """When set, the faces offer these answers instead of yes / no / not sure."""
+    asked_with: QuestionId | None = None
+    """Asked as part of another question's choices, not on its own."""
+
+
+GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks"})
+
+
+def _check_gate_placeholders(text: str) -> str:
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is not None and name not in GATE_PLACEHOLDERS:
+            allowed = ", ".join("{" + n + "}" for n in sorted(GATE_PLACEHOLDERS))
+            raise ValueError(f"unknown placeholder {{{name}}}; a gate message may use {allowed}")
+    return text
+
+
+GateText = Annotated[Text, AfterValidator(_check_gate_placeholders)]
+
+
+class AdverseEventInfo(_Entry):
+    """Something that went wrong during or after a release: how it is offered and what follows."""
+
+    id: AdverseEventId
+    label: Text
+    level: SafetyLevel
+    """Urgent: stop and seek care. Caution: release paused until a new screen."""
+    message: Text
+
+    @model_validator(mode="after")
+    def _urgent_or_caution(self) -> AdverseEventInfo:
+        if self.level not in (SafetyLevel.CAUTION, SafetyLevel.URGENT):
+            raise ValueError("an adverse event is 'urgent' or 'caution'")
+        return self
+
+
+class PainReferences(_Entry):
+    """How the two starting points a pain rise is measured from are named."""
+
+    intake: GateText
+    baseline: GateText
+
+
+class Gates(_Entry):
+    """What pauses self-release between screens, and the words that say so."""
+
+    pain_high: GateText
+    pain_risen: GateText
+    screen_old: GateText
+    no_screen: GateText
+    answer_again: GateText
+    references: PainReferences
+    adverse_events: list[AdverseEventInfo]
 
 
 class MeasureInfo(_Entry):
@@ -334,10 +444,30 @@ class KnowledgeBase(_Entry):
     safety_rules: list[SafetyRule]
     session: SessionScript
     measures: list[MeasureInfo]
+    thresholds: list[Threshold]
+    question_groups: list[QuestionGroup]
+    questions: list[Question]
+    gates: Gates
 
     def measure(self, metric: MetricId) -> MeasureInfo:
         """What one tracked measure is (every metric has an entry; checked at load)."""
         return next(info for info in self.measures if info.id == metric)
+
+    def threshold(self, threshold: ThresholdId) -> float:
+        """The value of one sourced threshold (every id has an entry; checked at load)."""
+        return next(entry.value for entry in self.thresholds if entry.id == threshold)
+
+    def question(self, question: QuestionId) -> Question:
+        """One safety question (every id has an entry; checked at load)."""
+        return next(entry for entry in self.questions if entry.id == question)
+
+    def rule(self, condition: str) -> SafetyRule:
+        """The rule for one condition the screen can find (every one has a rule)."""
+        return next(rule for rule in self.safety_rules if rule.id == condition)
+
+    def adverse_event(self, event: AdverseEventId) -> AdverseEventInfo:
+        """What one adverse event means (every id has an entry; checked at load)."""
+        return next(info for info in self.gates.adverse_events if info.id == event)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> KnowledgeBase:
@@ -354,17 +484,28 @@ class KnowledgeBase(_Entry):
             _all_known(f"tool {tool.id}", [tool.technique], known)
             if by_id[tool.technique].tool != tool.id:
                 raise ValueError(f"tool {tool.id}: {tool.technique} is not a release with it")
+        for technique in self.techniques:
+            _all_known(f"{technique.id} stands_in_for", technique.stands_in_for, known)
         self._releases_exclude_what_blocks_them()
         self._session_script_resolves(by_id)
         _exactly("cause", [c.id for c in self.causes], list(FactorId))
         _exactly("tool", [t.id for t in self.tools], list(ToolId))
         _exactly("measure", [m.id for m in self.measures], list(MetricId))
-        _exactly(
-            "safety rule",
-            [r.id for r in self.safety_rules],
-            [*RedFlagId, *DerivedConditionId],
-        )
+        _exactly("safety rule", [r.id for r in self.safety_rules], list(SCREENED_CONDITIONS))
+        _exactly("threshold", [t.id for t in self.thresholds], list(ThresholdId))
+        _exactly("question", [q.id for q in self.questions], list(QuestionId))
+        _exactly("adverse event", [e.id for e in self.gates.adverse_events], list(AdverseEventId))
+        self._questions_resolve()
         return self
+
+    def _questions_resolve(self) -> None:
+        groups = {group.id for group in self.question_groups}
+        for question in self.questions:
+            if question.group not in groups:
+                raise ValueError(f"question {question.id}: unknown group {question.group!r}")
+            for choice in question.choices:
+                if choice.sets and question.field not in choice.sets:
+                    raise ValueError(f"question {question.id}: {choice.label!r} must set its field")
 
     def _session_script_resolves(self, by_id: dict[str, Technique]) -> None:
         script = self.session

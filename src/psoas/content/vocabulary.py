@@ -20,7 +20,7 @@ class FactorId(StrEnum):
 
 
 class RedFlagId(StrEnum):
-    """A red-flag question of the intake's safety screen."""
+    """A red-flag question of the intake's safety screen (``red_flags`` in the contract)."""
 
     ABDOMINAL_AORTIC_ANEURYSM = "abdominal_aortic_aneurysm"
     PULSATILE_ABDOMINAL_MASS = "pulsatile_abdominal_mass"
@@ -35,22 +35,186 @@ class RedFlagId(StrEnum):
     ANTICOAGULANTS_OR_BLEEDING_DISORDER = "anticoagulants_or_bleeding_disorder"
     RECENT_TRAUMA = "recent_trauma"
     NIGHT_PAIN_AT_REST = "night_pain_at_rest"
+    BOTH_LEGS_SYMPTOMS = "both_legs_symptoms"
+    NEW_SEXUAL_DYSFUNCTION = "new_sexual_dysfunction"
+    NEW_GROIN_OR_THIGH_SYMPTOMS = "new_groin_or_thigh_symptoms"
+    THORACIC_PAIN = "thoracic_pain"
+    INJECTED_DRUG_USE = "injected_drug_use"
+    IMMUNOSUPPRESSED = "immunosuppressed"
+    LONG_TERM_STEROIDS = "long_term_steroids"
+    INFLAMMATORY_BACK_PAIN = "inflammatory_back_pain"
+
+
+class MedicalConditionId(StrEnum):
+    """A health condition that matters for deep pressure on the belly (``conditions``)."""
+
+    AORTIC_GRAFT_STENT_OR_DISSECTION = "aortic_graft_stent_or_dissection"
+    DEEP_VEIN_THROMBOSIS = "deep_vein_thrombosis"
+    KIDNEY_OR_PANCREAS_TRANSPLANT = "kidney_or_pancreas_transplant"
+    POLYCYSTIC_KIDNEYS = "polycystic_kidneys"
+    KIDNEY_STONE_OR_INFECTION = "kidney_stone_or_infection"
+    BOWEL_INFLAMMATION = "bowel_inflammation"
+    """An inflammatory bowel flare (Crohn's disease, ulcerative colitis) or diverticulitis now."""
+    UNEXPLAINED_ABDOMINAL_PAIN = "unexplained_abdominal_pain"
+    LIVER_DISEASE_VARICES_OR_ASCITES = "liver_disease_varices_or_ascites"
+    ABDOMINAL_DEVICE = "abdominal_device"
+    """A stoma, feeding tube, dialysis catheter, shunt or implanted pump."""
+    OVARIAN_CYST_OR_ENDOMETRIOSIS = "ovarian_cyst_or_endometriosis"
+    UNCONTROLLED_HIGH_BLOOD_PRESSURE = "uncontrolled_high_blood_pressure"
+    OSTEOPOROSIS = "osteoporosis"
+    SPINAL_STENOSIS_OR_SPONDYLOLISTHESIS = "spinal_stenosis_or_spondylolisthesis"
+    REDUCED_SENSATION = "reduced_sensation"
+
+
+class VascularRiskId(StrEnum):
+    """A question about the main artery in the belly (``vascular_risk``)."""
+
+    SMOKER = "smoker"
+    """Smokes now, or smoked before."""
+    FAMILY_AORTIC_ANEURYSM = "family_aortic_aneurysm"
+    HEART_OR_ARTERY_DISEASE = "heart_or_artery_disease"
+    CONNECTIVE_TISSUE_DISORDER = "connective_tissue_disorder"
+    """Marfan or Ehlers-Danlos syndrome."""
+    NORMAL_AORTA_SCAN = "normal_aorta_scan"
+    """A scan that showed a normal aorta: the one answer that lowers a risk."""
+
+
+AORTIC_RISK_FACTORS = (
+    VascularRiskId.SMOKER,
+    VascularRiskId.FAMILY_AORTIC_ANEURYSM,
+    VascularRiskId.HEART_OR_ARTERY_DISEASE,
+    VascularRiskId.CONNECTIVE_TISSUE_DISORDER,
+)
+"""The answers that, from 50, keep pressure off the aorta unless a scan showed it normal."""
 
 
 class DerivedConditionId(StrEnum):
-    """A safety-relevant condition read from answers other than the red flags."""
+    """A safety-relevant condition read from answers other than a single yes/no question."""
 
     PREGNANT = "pregnant"
+    RECENT_BIRTH = "recent_birth"
+    """Gave birth in the last 12 weeks."""
     RECENT_TRUNK_SURGERY = "recent_trunk_surgery"
     """Abdominal, pelvic or spinal surgery in the last 12 weeks."""
     RECENT_HIP_SURGERY = "recent_hip_surgery"
     """Hip surgery in the last 12 weeks."""
+    RECENT_OTHER_SURGERY = "recent_other_surgery"
+    """Surgery somewhere else (region ``other``) in the last 12 weeks."""
+    AORTIC_RISK = "aortic_risk"
+    """Old enough, with or without risk factors, that pressure over the aorta is not advised."""
+    SYMPTOMATIC_ANEURYSM = "symptomatic_aneurysm"
+    """A known aneurysm or a pulsing lump together with back, belly or groin pain."""
+    POSSIBLE_PSOAS_BLEED = "possible_psoas_bleed"
+    """Blood thinners together with new groin pain or thigh numbness or weakness."""
+    FEVER_WITH_SEVERE_PAIN = "fever_with_severe_pain"
+    YOUNG_HIP_PAIN = "young_hip_pain"
+    """Under 18 with hip or groin pain."""
+    NIGHT_PAIN_WITH_RISK = "night_pain_with_risk"
+    """Night pain together with age, weight loss or a cancer history."""
+    FRAGILITY_FRACTURE_RISK = "fragility_fracture_risk"
+    """Osteoporosis (or long steroid use) together with a fall or blow."""
     UNANSWERED_QUESTIONS = "unanswered_questions"
-    """One or more red-flag questions left unanswered."""
+    """Questions left unanswered that could rule self-release out."""
+    UNANSWERED_URGENT_QUESTIONS = "unanswered_urgent_questions"
+    """Questions left unanswered that could mean care is needed now."""
 
 
-ConditionId = RedFlagId | DerivedConditionId
+ConditionId = RedFlagId | MedicalConditionId | VascularRiskId | DerivedConditionId
 """Anything that can exclude a technique or appear as a safety reason."""
+
+SCREENED_CONDITIONS: tuple[ConditionId, ...] = (
+    *RedFlagId,
+    *MedicalConditionId,
+    VascularRiskId.CONNECTIVE_TISSUE_DISORDER,
+    *DerivedConditionId,
+)
+"""Every condition the screen can find: each has a rule in ``safety_rules.yaml``."""
+
+
+class QuestionId(StrEnum):
+    """A question of the intake that the safety screen reads (``unanswered`` lists these).
+
+    Each names one field of the intake contract; ``content/questions.yaml`` says
+    which, and asks it in plain words.
+    """
+
+    AGE = "age"
+    PREGNANT = "pregnant"
+    RECENT_BIRTH = "recent_birth"
+    RECENT_SURGERY = "recent_surgery"
+    LOW_BACK_PAIN = "low_back_pain"
+    HIP_PAIN = "hip_pain"
+    GROIN_OR_HIP_REFERRAL = "groin_or_hip_referral"
+    ABDOMINAL_AORTIC_ANEURYSM = "abdominal_aortic_aneurysm"
+    PULSATILE_ABDOMINAL_MASS = "pulsatile_abdominal_mass"
+    SUDDEN_SEVERE_ABDOMINAL_OR_BACK_PAIN = "sudden_severe_abdominal_or_back_pain"
+    HERNIA = "hernia"
+    BOWEL_OR_BLADDER_CHANGE = "bowel_or_bladder_change"
+    SADDLE_NUMBNESS = "saddle_numbness"
+    PROGRESSIVE_LEG_WEAKNESS = "progressive_leg_weakness"
+    FEVER_OR_INFECTION = "fever_or_infection"
+    UNEXPLAINED_WEIGHT_LOSS = "unexplained_weight_loss"
+    CANCER_HISTORY = "cancer_history"
+    ANTICOAGULANTS_OR_BLEEDING_DISORDER = "anticoagulants_or_bleeding_disorder"
+    RECENT_TRAUMA = "recent_trauma"
+    NIGHT_PAIN_AT_REST = "night_pain_at_rest"
+    BOTH_LEGS_SYMPTOMS = "both_legs_symptoms"
+    NEW_SEXUAL_DYSFUNCTION = "new_sexual_dysfunction"
+    NEW_GROIN_OR_THIGH_SYMPTOMS = "new_groin_or_thigh_symptoms"
+    THORACIC_PAIN = "thoracic_pain"
+    INJECTED_DRUG_USE = "injected_drug_use"
+    IMMUNOSUPPRESSED = "immunosuppressed"
+    LONG_TERM_STEROIDS = "long_term_steroids"
+    INFLAMMATORY_BACK_PAIN = "inflammatory_back_pain"
+    SMOKER = "smoker"
+    FAMILY_AORTIC_ANEURYSM = "family_aortic_aneurysm"
+    HEART_OR_ARTERY_DISEASE = "heart_or_artery_disease"
+    CONNECTIVE_TISSUE_DISORDER = "connective_tissue_disorder"
+    NORMAL_AORTA_SCAN = "normal_aorta_scan"
+    AORTIC_GRAFT_STENT_OR_DISSECTION = "aortic_graft_stent_or_dissection"
+    DEEP_VEIN_THROMBOSIS = "deep_vein_thrombosis"
+    KIDNEY_OR_PANCREAS_TRANSPLANT = "kidney_or_pancreas_transplant"
+    POLYCYSTIC_KIDNEYS = "polycystic_kidneys"
+    KIDNEY_STONE_OR_INFECTION = "kidney_stone_or_infection"
+    BOWEL_INFLAMMATION = "bowel_inflammation"
+    UNEXPLAINED_ABDOMINAL_PAIN = "unexplained_abdominal_pain"
+    LIVER_DISEASE_VARICES_OR_ASCITES = "liver_disease_varices_or_ascites"
+    ABDOMINAL_DEVICE = "abdominal_device"
+    OVARIAN_CYST_OR_ENDOMETRIOSIS = "ovarian_cyst_or_endometriosis"
+    UNCONTROLLED_HIGH_BLOOD_PRESSURE = "uncontrolled_high_blood_pressure"
+    OSTEOPOROSIS = "osteoporosis"
+    SPINAL_STENOSIS_OR_SPONDYLOLISTHESIS = "spinal_stenosis_or_spondylolisthesis"
+    REDUCED_SENSATION = "reduced_sensation"
+
+
+class ThresholdId(StrEnum):
+    """A number a safety or progress rule turns on; each is sourced in ``thresholds.yaml``."""
+
+    SURGERY_WINDOW_WEEKS = "surgery_window_weeks"
+    AORTIC_AGE_ANY = "aortic_age_any"
+    AORTIC_AGE_WITH_RISK = "aortic_age_with_risk"
+    SEVERE_PAIN_WITH_FEVER = "severe_pain_with_fever"
+    ADULT_AGE = "adult_age"
+    NIGHT_PAIN_AGE = "night_pain_age"
+    PAIN_PAUSE_SCORE = "pain_pause_score"
+    PAIN_RISE_POINTS = "pain_rise_points"
+    PAIN_RECENT_DAYS = "pain_recent_days"
+    SCREEN_VALID_WEEKS = "screen_valid_weeks"
+    MAINTENANCE_WEEKS = "maintenance_weeks"
+    MAINTENANCE_ADHERENCE = "maintenance_adherence"
+    GLOBAL_RATING_WORSE = "global_rating_worse"
+    NO_IMPROVEMENT_WEEKS = "no_improvement_weeks"
+
+
+class AdverseEventId(StrEnum):
+    """Something that went wrong during or after a release session."""
+
+    PULSE_UNDER_TOOL = "pulse_under_tool"
+    LEG_TINGLING_NUMBNESS_OR_WEAKNESS = "leg_tingling_numbness_or_weakness"
+    FAINT_OR_DIZZY = "faint_or_dizzy"
+    BRUISING = "bruising"
+    BLOOD_IN_URINE = "blood_in_urine"
+    PAIN_WORSE = "pain_worse"
 
 
 class SafetyLevel(StrEnum):

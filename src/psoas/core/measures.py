@@ -35,9 +35,6 @@ Rating = Annotated[int, Field(ge=0, le=10)]
 Hours = Annotated[float, Field(ge=0, le=24)]
 Activity = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
 
-SHORT_TWO_JOINT_FLEXOR_KNEE_DEG = 67
-"""Knee flexion below about this in the Modified Thomas test points to short two-joint flexors."""
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -49,7 +46,10 @@ class ThomasSide(_Strict):
     hip_angle_deg: Annotated[float, Field(ge=-45, le=60, strict=False)] | None = None
     """Thigh angle to the horizontal: positive = above it (short one-joint hip flexors)."""
     knee_angle_deg: Annotated[float, Field(ge=0, le=150, strict=False)] | None = None
-    """Knee flexion; under about 67 degrees suggests short two-joint flexors."""
+    """Knee flexion; a knee that stays straighter than usual suggests short two-joint flexors.
+
+    No cut-off is applied: psoas follows the angle over time (see ``measures.yaml``).
+    """
     abduction: bool | None = None
     """Whether the thigh drifted out to the side (a tight tensor fasciae latae / IT band)."""
 

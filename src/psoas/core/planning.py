@@ -4,14 +4,21 @@ How a plan is built, in order:
 
 1. ``urgent``: the only item is the instruction to seek care now.
 2. ``refer``: a referral to a clinician plus gentle education, nothing physical.
-3. ``clear`` / ``caution``: for each active cause, the techniques the knowledge
+3. An unanswered question that could mean care is needed now: the item that
+   lists those questions (and why each matters), plus reading; nothing
+   physical until they are answered.
+4. ``clear`` / ``caution``: for each active cause, the techniques the knowledge
    base says address it, ranked by the summed scores of the causes behind
    each; self-release with a tool the person owns (or the options, when they
    own none) only where the screen allows it, with preparation and
-   after-care around it.
+   after-care around it. A technique that a condition rules out is replaced by
+   the one that stands in for it (the side-lying stretch in pregnancy, the
+   walking break after hip surgery), which says what it replaces and why. A
+   caution that asks for a clinician's view adds a non-urgent referral.
 
-Whatever the route, every technique that a present condition excludes is
-dropped last, so no rule above can slip one past the screen.
+Whatever the route, every item must be *permitted* (:func:`permitted`): a
+technique that a condition found, or left open by an unanswered question,
+excludes is dropped last, so no rule above can slip one past the screen.
 """
 
 from __future__ import annotations
@@ -23,11 +30,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from psoas.content.models import KnowledgeBase, Schedule, Technique
-from psoas.content.vocabulary import Cadence, FactorId, SafetyLevel, TechniqueKind, ToolId
+from psoas.content.vocabulary import (
+    Cadence,
+    CareAction,
+    DerivedConditionId,
+    FactorId,
+    SafetyLevel,
+    TechniqueKind,
+    ToolId,
+)
 from psoas.core.assessment import Assessment
 from psoas.core.factors import Factor
 from psoas.core.intake import Intake
-from psoas.core.safety import SafetyResult
+from psoas.core.safety import SafetyResult, open_questions
 
 PLAN_SCHEMA: Literal["psoas.plan/1"] = "psoas.plan/1"
 
@@ -86,6 +101,35 @@ _HANDLED_SEPARATELY = {
     TechniqueKind.PREPARATION,
     TechniqueKind.PROFESSIONAL_REFERRAL,
 }
+
+NOTHING_PHYSICAL = frozenset({TechniqueKind.PROFESSIONAL_REFERRAL, TechniqueKind.EDUCATION})
+"""What a plan may hold when the screen refers, or an urgent-level question is open."""
+
+ANSWER_THE_QUESTIONS = "answer_safety_questions"
+CHECK_WITH_A_CLINICIAN = "check_with_a_clinician"
+
+
+def permitted(technique: Technique, safety: SafetyResult) -> bool:
+    """Whether the screen lets a plan hold this technique at all.
+
+    ``urgent`` permits only the instruction to seek care now; ``refer``, or an
+    unanswered urgent-level question, only referral and reading; otherwise a
+    technique is out when a condition found (or left open) excludes it, release
+    needs the screen to allow it, and stretching and strengthening need it too.
+    """
+    if safety.level is SafetyLevel.URGENT:
+        return technique.id == "seek_care_now"
+    if safety.level is SafetyLevel.REFER or safety.awaits_urgent_answers:
+        return technique.kind in NOTHING_PHYSICAL and technique.id != "seek_care_now"
+    if safety.conditions.intersection(technique.excluded_by):
+        return False
+    if technique.kind in (TechniqueKind.SELF_RELEASE, TechniqueKind.MANUAL_RELEASE):
+        return safety.self_release_allowed
+    if technique.kind is TechniqueKind.PREPARATION:
+        return safety.self_release_allowed
+    if technique.kind in (TechniqueKind.STRETCH, TechniqueKind.STRENGTHEN):
+        return safety.stretching_allowed
+    return True
 
 
 class PlanItem(BaseModel):
@@ -152,18 +196,27 @@ def build_plan(
     itself) release becomes a weekly habit and the maintenance guide is added.
     """
     planner = _Planner(knowledge, assessment.safety)
-    level = assessment.safety.level
+    safety = assessment.safety
+    level = safety.level
+    physical = level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION)
     if level is SafetyLevel.URGENT:
         planner.add_referral("seek_care_now", SafetyLevel.URGENT)
     elif level is SafetyLevel.REFER:
         planner.add_referral("see_a_clinician", SafetyLevel.REFER)
+        planner.add_open_questions(intake)
         planner.add_education(assessment.factors)
+    elif safety.awaits_urgent_answers:
+        planner.add_open_questions(intake)
+        planner.add_education(assessment.factors)
+        physical = False
     else:
         planner.add_self_care(intake, assessment.factors)
+        planner.add_stand_ins()
+        planner.add_advice()
         if phase is ProgramPhase.MAINTENANCE:
             planner.maintain()
     return Plan(
-        phase=phase if level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION) else ProgramPhase.ACTIVE,
+        phase=phase if physical else ProgramPhase.ACTIVE,
         safety=assessment.safety,
         factors=assessment.factors,
         items=planner.items(),
@@ -191,6 +244,44 @@ class _Planner:
         for reason in self.safety.reasons:
             if reason.level is level:
                 self.add(technique_id, reason.flag, reason.message)
+
+    def add_open_questions(self, intake: Intake) -> None:
+        """The questions whose answer could mean care now, each with why it matters."""
+        questions = open_questions(intake, self.knowledge, level=SafetyLevel.URGENT)
+        if not questions:
+            return
+        why = DerivedConditionId.UNANSWERED_URGENT_QUESTIONS
+        draft = self.add(ANSWER_THE_QUESTIONS, why, self.knowledge.rule(why).message)
+        for question in questions:
+            found = self.knowledge.question(question)
+            draft.reasons.append(f"{found.text} {found.why}")
+
+    def add_stand_ins(self) -> None:
+        """Where a chosen technique is ruled out, the one that stands in for it, saying why."""
+        for technique in self.knowledge.techniques:
+            replaced = [
+                self.drafts[other]
+                for other in technique.stands_in_for
+                if other in self.drafts and not self._allowed(self.drafts[other].technique)
+            ]
+            if not replaced or not self._allowed(technique) or technique.id in self.drafts:
+                continue
+            stand_in = _Draft(technique)
+            for draft in replaced:
+                for why, reason in zip(draft.why, draft.reasons, strict=False):
+                    if why not in stand_in.why:
+                        stand_in.why.append(why)
+                        stand_in.reasons.append(reason)
+                stand_in.weight = max(stand_in.weight, draft.weight)
+            names = ", ".join(draft.technique.name.lower() for draft in replaced)
+            stand_in.reasons.append(f"Offered instead of: {names}, left out for your safety.")
+            self.drafts[technique.id] = stand_in
+
+    def add_advice(self) -> None:
+        """A caution that asks for a clinician's view: a routine (not urgent) referral."""
+        for reason in self.safety.reasons:
+            if reason.level is SafetyLevel.CAUTION and reason.action is CareAction.SEE_CLINICIAN:
+                self.add(CHECK_WITH_A_CLINICIAN, reason.flag, reason.message)
 
     def add_education(self, factors: list[Factor]) -> None:
         self.add("psoas_basics", *self._general_why(factors))
@@ -259,13 +350,7 @@ class _Planner:
         return items
 
     def _allowed(self, technique: Technique) -> bool:
-        if self.safety.conditions.intersection(technique.excluded_by):
-            return False
-        if technique.kind in (TechniqueKind.SELF_RELEASE, TechniqueKind.MANUAL_RELEASE):
-            return self.safety.self_release_allowed
-        if technique.kind in (TechniqueKind.STRETCH, TechniqueKind.STRENGTHEN):
-            return self.safety.stretching_allowed
-        return True
+        return permitted(technique, self.safety)
 
     def _reason(self, factor: Factor) -> str:
         return f"{self.causes[factor.id].name}: {factor.explanation}"
