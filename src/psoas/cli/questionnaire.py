@@ -1,9 +1,13 @@
 """``psoas intake``: the intake asked as questions, re-asking until each answer is valid.
 
 Ordinary questions may be skipped with Enter (the answer stays *unknown*).
-Red-flag questions may not: the person must say yes, no or "not sure", so a
-missed keystroke never passes as "no". Each answer is checked by the same
-contract models as a file, so the messages match ``psoas assess``.
+Safety questions may not: pregnancy, a recent operation, every warning sign,
+the artery questions and the health-conditions checklist each need an answer,
+and "not sure" is an answer that leaves the question open (and release off),
+so a missed keystroke never passes as "no". The safety questions and their
+groups come from the knowledge base (``questions.yaml``), the same words the
+web form uses. Each answer is checked by the same contract models as a file,
+so the messages match ``psoas assess``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from rich.rule import Rule
 
 from psoas.cli import render
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import RedFlagId
+from psoas.content.models import Question as SafetyQuestion
+from psoas.content.vocabulary import QuestionId, ThresholdId
 from psoas.core import intake as contract
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InputError, InvalidDocument
@@ -42,6 +47,8 @@ _SECTION_MODELS: dict[str, type[BaseModel]] = {
     "symptoms": contract.Symptoms,
     "history": contract.History,
     "red_flags": contract.RedFlags,
+    "vascular_risk": contract.VascularRisk,
+    "conditions": contract.Conditions,
 }
 
 
@@ -74,10 +81,10 @@ def _yes_no(text: str) -> Any:
     return text
 
 
-_PERSON = [
-    Question("person", "age", "How old are you (years)?", _number),
-    Question("person", "pregnant", "Are you pregnant? (yes/no)", _yes_no),
-]
+AGE_NOTE = (
+    "psoas offers release only once it knows your age; press Enter if you would rather not say."
+)
+
 _LIFESTYLE = [
     Question(
         "lifestyle",
@@ -105,15 +112,7 @@ _BODY = [
     Question("strength", "weak_glutes", "Do you consider your glutes (buttocks) weak?", _yes_no),
 ]
 _SYMPTOMS = [
-    Question("symptoms", "low_back_pain", "Low back pain right now, 0 (none) to 10?", _number),
-    Question("symptoms", "hip_pain", "Hip pain right now, 0 (none) to 10?", _number),
     Question("symptoms", "hip_stiffness", "Do your hips feel stiff? (yes/no)", _yes_no),
-    Question(
-        "symptoms",
-        "groin_or_hip_referral",
-        "Does pain spread into your hip or groin? (yes/no)",
-        _yes_no,
-    ),
     Question(
         "symptoms", "muscle_spasms", "Do you get muscle spasms in the back? (yes/no)", _yes_no
     ),
@@ -142,28 +141,51 @@ class Questionnaire:
 
     def ask_all(self) -> contract.Intake:
         """Ask every question in order; returns the validated intake."""
-        self._heading("About you", "Press Enter to skip any question you'd rather not answer.")
-        self._ask_each(_PERSON)
-        self._heading("Your day")
+        knowledge = load_knowledge_base()
+        self.questions = {q.id: q for q in knowledge.questions}
+        self.groups = {group.id: group for group in knowledge.question_groups}
+        self._group_heading("about_you")
+        self._ask(self._safety(QuestionId.AGE, _number), required=False, note=AGE_NOTE)
+        self._ask_choice(self.questions[QuestionId.PREGNANT])
+        self._heading("Your day", "Press Enter to skip any of these.")
         self._ask_each(_LIFESTYLE[:2])
         self._ask_activities()
         self._ask_each(_LIFESTYLE[2:])
         self._heading("Posture and strength")
         self._ask_each(_BODY)
-        self._heading("Old injuries and operations")
+        self._group_heading("operations")
         self._ask_injuries()
-        self._ask_surgeries()
-        self._heading("How you feel now")
+        self._ask_operations()
+        self._group_heading("symptoms")
+        for question in (QuestionId.LOW_BACK_PAIN, QuestionId.HIP_PAIN):
+            self._ask(self._safety(question, _number), required=False)
+        self._ask(self._safety(QuestionId.GROIN_OR_HIP_REFERRAL, _yes_no), required=False)
         self._ask_each(_SYMPTOMS)
-        self._heading(
-            "Safety questions",
-            "Answer yes, no, or 'not sure'. These decide whether self-release is safe for you; "
-            "an unanswered one keeps it switched off.",
-        )
-        self._ask_red_flags()
+        self._group_heading("red_flags")
+        self._ask_group("red_flags")
+        age = self.answers.get("person", {}).get("age")
+        if age is None or age >= knowledge.threshold(ThresholdId.AORTIC_AGE_WITH_RISK):
+            self._group_heading("vascular")
+            self._ask_group("vascular")
+        self._group_heading("conditions")
+        self._ask_checklist("conditions")
         self._heading("Tools")
         self._ask_tools()
         return contract.parse_intake(self.answers, source="your answers")
+
+    def _safety(self, question: QuestionId, read: Callable[[str], Any]) -> Question:
+        found = self.questions[question]
+        section, field = found.field.split(".")
+        hint = " (yes/no/not sure)" if read is _yes_no else ""
+        return Question(section, field, found.text + hint, read)
+
+    def _group_heading(self, group: str) -> None:
+        self._heading(self.groups[group].title, self.groups[group].note)
+
+    def _ask_group(self, group: str) -> None:
+        for question in self.questions.values():
+            if question.group == group and not question.asked_with and not question.choices:
+                self._ask(self._safety(question.id, _yes_no), required=True)
 
     def _heading(self, title: str, note: str = "") -> None:
         self.console.print(Rule(title, align="left"))
@@ -184,7 +206,9 @@ class Questionnaire:
         for question in questions:
             self._ask(question, required=False)
 
-    def _ask(self, question: Question, *, required: bool) -> None:
+    def _ask(self, question: Question, *, required: bool, note: str = "") -> None:
+        if note:
+            self.console.print(note, style="dim")
         while True:
             typed = self._prompt(question.text)
             if not typed and not required:
@@ -231,17 +255,33 @@ class Questionnaire:
                 return
             self._complain(problem)
 
-    def _ask_surgeries(self) -> None:
+    def _ask_operations(self) -> None:
+        """The required "any operation in the last 12 weeks?", then where and when each was."""
+        recent = self._safety(QuestionId.RECENT_SURGERY, _yes_no)
+        self._ask(recent, required=True)
+        said = self.answers.get("history", {}).get("recent_surgery")
         regions = ", ".join(region.value for region in contract.SurgeryRegion)
         surgeries: list[dict[str, Any]] = []
         while True:
             more = "another" if surgeries else "an"
-            typed = self._prompt(f"Have you had {more} operation? Where ({regions}), or Enter:")
+            typed = self._prompt(
+                f"List {more} operation, recent or not: where ({regions}), or Enter when done:"
+            )
             if not typed:
+                within = [s for s in surgeries if s["weeks_ago"] < contract.SURGERY_WINDOW_WEEKS]
+                if said is True and not within:
+                    self.console.print(
+                        "  You said you had an operation in the last 12 weeks: please say where "
+                        "and when, so psoas knows what to leave out.",
+                        style="yellow",
+                    )
+                    continue
                 break
             weeks = self._prompt("How many weeks ago was it?")
             entry = {"region": typed.lower(), "weeks_ago": _number(weeks)}
-            problem = _check_model(contract.Surgery, entry)
+            problem = _check_model(contract.Surgery, entry) or _check(
+                "history", {**self.answers.get("history", {}), "surgeries": [*surgeries, entry]}
+            )
             if problem is None:
                 surgeries.append(entry)
             else:
@@ -249,11 +289,48 @@ class Questionnaire:
         if surgeries:
             self.answers.setdefault("history", {})["surgeries"] = surgeries
 
-    def _ask_red_flags(self) -> None:
-        rules = {rule.id: rule for rule in load_knowledge_base().safety_rules}
-        for flag in RedFlagId:
-            question = Question("red_flags", flag.value, rules[flag].question, _yes_no)
-            self._ask(question, required=True)
+    def _ask_choice(self, question: SafetyQuestion) -> None:
+        """A question with set answers (pregnancy): a number from the list, never a silent skip."""
+        listed = "  ".join(f"{n}) {choice.label}" for n, choice in enumerate(question.choices, 1))
+        while True:
+            typed = self._prompt(f"{question.text}\n  {listed}\n  Your answer (a number):")
+            if typed.isdigit() and 0 < int(typed) <= len(question.choices):
+                for path, value in question.choices[int(typed) - 1].sets.items():
+                    section, field = path.split(".")
+                    self.answers.setdefault(section, {})[field] = value
+                return
+            count = len(question.choices)
+            self.console.print(f"  Please type a number from 1 to {count}.", style="yellow")
+
+    def _ask_checklist(self, group: str) -> None:
+        """Tick what applies: numbers, 'none', or 'not sure' (then only what is known applies)."""
+        items = [q for q in self.questions.values() if q.group == group]
+        for n, question in enumerate(items, 1):
+            self.console.print(f"  {n:2}) {question.short}")
+        asked = (
+            "Which of these apply to you now? Numbers separated by commas, 'none', or 'not sure':"
+        )
+        again = f"  Please type numbers from 1 to {len(items)}, 'none' or 'not sure'."
+        while True:
+            typed = self._prompt(asked).lower()
+            if not typed:
+                self.console.print(again, style="yellow")
+                continue
+            unsure = typed in NOT_SURE
+            if unsure:
+                typed = self._prompt("Type the numbers you know apply, or Enter if none:")
+            elif typed in {"none", *NO}:
+                typed = ""
+            picked = [part.strip() for part in typed.split(",") if part.strip()]
+            if not all(part.isdigit() and 0 < int(part) <= len(items) for part in picked):
+                self.console.print(again, style="yellow")
+                continue
+            chosen = {items[int(part) - 1].id for part in picked}
+            for question in items:
+                if question.id in chosen or not unsure:  # "not sure": the rest stay open
+                    section, field = question.field.split(".")
+                    self.answers.setdefault(section, {})[field] = question.id in chosen
+            return
 
     def _ask_tools(self) -> None:
         options = ", ".join(choice.value for choice in contract.ToolChoice)

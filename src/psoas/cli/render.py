@@ -11,10 +11,20 @@ from rich.table import Table
 from rich.text import Text
 
 from psoas.content import load_knowledge_base
-from psoas.content.models import Cause, Dose, Muscle, Neighbour, SafetyRule, Technique, Tool
+from psoas.content.models import (
+    Cause,
+    Dose,
+    Muscle,
+    Neighbour,
+    SafetyRule,
+    Technique,
+    Threshold,
+    Tool,
+)
 from psoas.content.vocabulary import CareAction, SafetyLevel
 from psoas.core.assessment import Assessment
 from psoas.core.factors import Factor
+from psoas.core.gates import ReleaseStatus
 from psoas.core.planning import Plan, PlanItem, PlanItemKind
 from psoas.core.records import HistoryEntry, SavedOutcome
 from psoas.core.safety import SafetyResult
@@ -39,6 +49,8 @@ ACTION_WORDS = {
 def safety_banner(safety: SafetyResult) -> Panel:
     """A coloured panel: the level, what is allowed, and each reason with what to do."""
     colour, headline = LEVEL_STYLE[safety.level]
+    if safety.level is SafetyLevel.CAUTION and safety.awaits_urgent_answers:
+        colour, headline = "dark_orange", load_knowledge_base().gates.answer_first
     lines: list[Text | Table] = [Text(headline, style=f"bold {colour}")]
     allowed = Text()
     allowed.append("Self-release: ")
@@ -54,7 +66,31 @@ def safety_banner(safety: SafetyResult) -> Panel:
             action = ACTION_WORDS[reason.action]
             reasons.add_row(f"[{LEVEL_STYLE[reason.level][0]}]{action}[/]", escape(reason.message))
         lines.append(reasons)
+    if safety.unanswered:
+        knowledge = load_knowledge_base()
+        shorts = [knowledge.question(question).short for question in safety.unanswered]
+        open_ = Text("Still to answer: ", style="bold")
+        open_.append("; ".join(shorts) + ".", style="")
+        lines.append(open_)
     return Panel(Group(*lines), title="Safety", border_style=colour, expand=True)
+
+
+def release_status(status: ReleaseStatus) -> Panel:
+    """Whether self-release may go ahead today, and every reason it may not."""
+    if status.allowed:
+        return Panel(
+            Text("Self-release today: allowed by your safety screen.", style="green"),
+            title="Release",
+            border_style="green",
+            expand=True,
+        )
+    colour = "bold red" if status.urgent else "yellow"
+    headline = "Self-release is paused." if status.paused else "Self-release is off."
+    lines: list[Text] = [Text(headline, style=f"bold {colour}")]
+    lines += [Text(f"• {hold.message}") for hold in status.holds]
+    if status.screened_at is not None:
+        lines.append(Text(load_knowledge_base().gates.answer_again_terminal, style="dim"))
+    return Panel(Group(*lines), title="Release", border_style=colour, expand=True)
 
 
 def factor_table(factors: list[Factor]) -> Table:
@@ -159,8 +195,12 @@ def library_entry(found: LibraryEntry) -> None:
     elif isinstance(model, Tool):
         body += [_para(model.description), _field("Technique", model.technique)]
     elif isinstance(model, SafetyRule):
-        body += [_field("Question", model.question), _field("Level", model.level.value)]
+        body += [_field("Finding", model.finding), _field("Level", model.level.value)]
         body += [_field("What to do", ACTION_WORDS[model.action]), _para(model.message)]
+        body.append(_field("Basis", model.basis))
+    elif isinstance(model, Threshold):
+        body += [_field("Value", f"{model.value:g} {model.unit}"), _para(model.means)]
+        body.append(_field("Source", model.source))
     title = f"{found.name}  [dim]({found.section.value} · {found.kind} · {found.id})[/]"
     console.print(Panel(Group(*body), title=title, title_align="left", expand=True))
 
@@ -173,7 +213,11 @@ def _technique(technique: Technique) -> list[Text | Table]:
     parts += [_bullets("Cues", technique.cues), _bullets("What you may feel", technique.sensations)]
     parts.append(_bullets("Cautions", technique.cautions, style="yellow"))
     if technique.excluded_by:
-        parts.append(_bullets("Not offered when", [str(c) for c in technique.excluded_by]))
+        rules = load_knowledge_base()
+        findings = [rules.rule(condition).finding for condition in technique.excluded_by]
+        parts.append(_bullets("Not offered with", findings))
+    if technique.stands_in_for:
+        parts.append(_bullets("Offered instead of", technique.stands_in_for))
     return parts
 
 

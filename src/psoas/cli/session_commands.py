@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from psoas.cli import DEFAULT_PERSON, session_render
+from psoas.cli import DEFAULT_PERSON, render, session_render
 from psoas.cli.commands import print_json
 from psoas.cli.render import console
 from psoas.cli.session_prompts import SessionPrompts
-from psoas.content.vocabulary import ToolId
+from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import SafetyLevel, ToolId
 from psoas.core.session_records import PAIN_UP_ADVICE, PAIN_UP_POINTS, RATING_LABELS, SessionStatus
 from psoas.core.timeline import SessionKind, check_minutes
+from psoas.errors import SafetyStop
 from psoas.services import care, sessions
 from psoas.services.storage import store
 from psoas.settings import load_settings
@@ -50,7 +54,7 @@ def start(
     session_kind = SessionKind(kind)
     settings = load_settings()
     prompts = SessionPrompts(console, stopped="stopped before the session began; nothing started")
-    with store(settings) as database:
+    with store(settings) as database, _how_to_lift():
         found = sessions.clearance(
             database, person=person, kind=session_kind, tool=ToolId(tool) if tool else None
         )
@@ -70,6 +74,16 @@ def start(
         _guide(guided, voice=voice, plain=plain, ratings=ratings)
 
 
+@contextmanager
+def _how_to_lift() -> Iterator[None]:
+    """A safety stop from the gate, with what to do about it in this face's words."""
+    try:
+        yield
+    except SafetyStop as stop:
+        hint = load_knowledge_base().gates.answer_again_terminal
+        raise SafetyStop(f"{stop.message}\n{hint}") from None
+
+
 def resume(
     *,
     session_id: int | None,
@@ -83,7 +97,7 @@ def resume(
     person = care.check_person_label(person)
     settings = load_settings()
     prompts = SessionPrompts(console, stopped="stopped before the session carried on; it is saved")
-    with store(settings) as database:
+    with store(settings) as database, _how_to_lift():
         guided = sessions.resume(
             database, person=person, session_id=session_id, clock=sessions.clock_for(settings)
         )
@@ -156,7 +170,14 @@ def _completed(guided: sessions.GuidedSession, *, ratings: bool) -> None:
     console.print(f"\nSession {guided.id} is complete. Well done.", style="bold green")
     if ratings:
         prompts = SessionPrompts(console, stopped="the session is saved; no ratings were kept")
-        record = guided.keep_aftermath(prompts.aftermath())
+        record, status = guided.keep_aftermath(prompts.aftermath())
+        knowledge = load_knowledge_base()
+        for event in record.adverse_events:
+            info = knowledge.adverse_event(event)
+            style = "bold red" if info.level is SafetyLevel.URGENT else "yellow"
+            console.print(info.message, style=style)
+        if not status.allowed:
+            console.print(render.release_status(status))
         for name, change in record.change().items():
             if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:
                 console.print(

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.rule import Rule
 
 from psoas.cli.questionnaire import NO, YES
+from psoas.content import load_knowledge_base
 from psoas.core.session_records import (
     FELT_LABELS,
     RATING_QUESTIONS,
@@ -71,26 +72,45 @@ class SessionPrompts:
         return Ratings(**given)
 
     def aftermath(self) -> Aftermath:
-        """Ratings after the session, then what was felt."""
+        """Ratings after the session, what was felt, then whether anything went wrong."""
         ratings = self.ratings("How do you feel now?")
-        options = list(Felt)
-        listed = ", ".join(f"{n} {FELT_LABELS[felt]}" for n, felt in enumerate(options, 1))
+        felt_options = [felt.value for felt in Felt]
+        felt = self._pick_many(
+            "What did you notice? Numbers, comma-separated",
+            [(felt, FELT_LABELS[Felt(felt)]) for felt in felt_options],
+            field="felt",
+            ratings=ratings,
+        )
+        problems = self._pick_many(
+            "Did anything go wrong, during or after? Numbers, comma-separated, or Enter if not",
+            [(info.id.value, info.label) for info in load_knowledge_base().gates.adverse_events],
+            field="adverse_events",
+            ratings=ratings,
+        )
+        return parse_aftermath(
+            {"ratings": ratings.given(), "felt": felt, "adverse_events": problems}, source="answer"
+        )
+
+    def _pick_many(
+        self, question: str, options: list[tuple[str, str]], *, field: str, ratings: Ratings
+    ) -> list[str]:
+        listed = ", ".join(f"{n} {label}" for n, (_, label) in enumerate(options, 1))
         while True:
-            typed = self._prompt(f"What did you notice? Numbers, comma-separated ({listed}):")
+            typed = self._prompt(f"{question} ({listed}):")
             chosen = [part.strip() for part in typed.split(",") if part.strip()]
             picked = [
-                options[int(part) - 1].value
+                options[int(part) - 1][0]
                 if part.isdigit() and 0 < int(part) <= len(options)
                 else part
                 for part in chosen
             ]
             try:
-                return parse_aftermath(
-                    {"ratings": ratings.given(), "felt": picked}, source="answer"
-                )
+                parse_aftermath({"ratings": ratings.given(), field: picked}, source="answer")
             except InvalidDocument as error:
                 problem = error.problems[0].problem
                 self.console.print(f"  {problem}. Please try again.", style="yellow")
+                continue
+            return picked
 
     def _prompt(self, text: str) -> str:
         try:

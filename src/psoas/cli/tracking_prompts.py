@@ -15,7 +15,7 @@ from rich.rule import Rule
 
 from psoas.cli.questionnaire import NO, YES
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.content.vocabulary import MetricId, QuestionId, RedFlagId
 from psoas.core.measures import CheckIn, Measurement, parse_check_in, parse_measurement
 from psoas.core.planning import Plan
 from psoas.errors import InputError, InvalidDocument
@@ -81,9 +81,10 @@ class TrackingPrompts:
             "bowel change, leg weakness, fever, a fall)? (yes/no)"
         ):
             flags = list(RedFlagId)
-            rules = {rule.id: rule.question for rule in load_knowledge_base().safety_rules}
+            knowledge = load_knowledge_base()
             for number, flag in enumerate(flags, 1):
-                self.console.print(f"  {number:>2}. {rules.get(flag, flag.value)}")
+                short = knowledge.question(QuestionId(flag.value)).short
+                self.console.print(f"  {number:>2}. {short[:1].upper()}{short[1:]}")
             chosen = self._pick("Which? Numbers separated by spaces", len(flags))
             document["red_flags"] = [flags[n - 1].value for n in chosen]
         return parse_check_in(document, source="answers")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from psoas.cli.render import console, safety_banner
+from psoas.cli.render import console, release_status, safety_banner
 from psoas.core.progress import MetricProgress, Progress, RecommendationKind, Verdict
 from psoas.core.session_records import RATING_LABELS
 from psoas.services.tracking import TrackingOutcome
@@ -41,13 +41,17 @@ def recorded(*, what: str, outcome: TrackingOutcome) -> None:
             "[bold red]You reported a new warning sign.[/] Stop self-release and answer the "
             "safety questions with 'psoas intake'; if it is severe or sudden, seek care now."
         )
+    for message in outcome.paused:
+        console.print(f"[bold yellow]Release paused:[/] {escape(message)}")
     for note in outcome.notes:
         console.print(f"[green]{escape(note)}[/]")
     _recommendations(outcome.progress)
 
 
 def progress(found: Progress) -> None:
-    """The whole picture: measures against baseline, adherence, streaks, sessions, advice."""
+    """Release today, then measures against baseline, adherence, streaks, sessions, advice."""
+    if found.release is not None and found.release.level is not None:
+        console.print(release_status(found.release))
     if not found.metrics and not found.adherence:
         console.print("Nothing recorded yet: start with 'psoas log' or 'psoas measure'.")
         return
@@ -104,5 +108,7 @@ def _recommendations(found: Progress) -> None:
     for recommendation in found.recommendations:
         if recommendation.kind is RecommendationKind.RESCREEN:
             console.print(f"[bold yellow]Safety check:[/] {escape(recommendation.reason)}")
+        elif recommendation.kind is RecommendationKind.SEE_CLINICIAN:
+            console.print(f"[bold yellow]See a clinician:[/] {escape(recommendation.reason)}")
         else:
             console.print(f"[green]Next step:[/] {escape(recommendation.reason)}")

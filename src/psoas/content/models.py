@@ -268,7 +268,7 @@ class Question(_Entry):
     """Asked as part of another question's choices, not on its own."""
 
 
-GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks"})
+GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks", "level"})
 
 
 def _check_gate_placeholders(text: str) -> str:
@@ -311,8 +311,15 @@ class Gates(_Entry):
     pain_high: GateText
     pain_risen: GateText
     screen_old: GateText
+    headline_paused: GateText
+    headline_urgent: GateText
+    answer_first: GateText
+    """The headline of a screen that awaits answers to urgent-level questions."""
     no_screen: GateText
-    answer_again: GateText
+    screen_rules_out: GateText
+    screen_unanswered: GateText
+    answer_again_terminal: GateText
+    answer_again_browser: GateText
     references: PainReferences
     adverse_events: list[AdverseEventInfo]
 

@@ -4,20 +4,26 @@ Everything here is a pure function of dated records, so it is the same
 whatever order they arrive in:
 
 - Each metric becomes one value per day (the mean of that day's values).
-- **Baseline** is the mean of the first 7 days with values, **current** the
-  mean of the last 7, **a month ago** the 7 days ending 30 days before the
-  latest value. Averaging a week steadies daily 0-10 ratings, which wobble
-  by a point from one day to the next.
+- **Baseline** is the mean of the first 7 days *with values* (however far
+  apart they are), **current** the mean of the 7 calendar days ending at the
+  latest value, **a month ago** the 7 days ending 30 days before it. Averaging
+  a week steadies daily 0-10 ratings, which wobble by a point from day to day.
 - A change is **meaningful** when it reaches the knowledge base's threshold
   (pain: 2 points or 30% of the baseline; PSFS: 2 points). Where no threshold
-  is established the change is shown without a verdict.
+  is established the change is shown without a verdict. Until the current
+  week starts after the baseline's last day the verdict is "too early".
 - **Trend** is the least-squares slope over the last 6 weeks, per week.
 - **Adherence** per ISO week is items done over items due by the plan in
   force that week; doing a thing more often than planned does not count twice.
   A week the plan covers only in part asks for a share of each weekly amount.
-- **Rules**: pain up by 2 points, or a new warning sign, asks for a new
-  safety screen; a meaningful improvement held for 4 weeks with at least 70%
-  adherence moves the program to its maintenance phase.
+- **Rules**: weekly pain up by 2 points, or a new warning sign, asks for a new
+  safety screen (single ratings pause release at once: :mod:`psoas.core.gates`).
+  A global rating of change of -3 or worse, or no meaningful improvement in
+  pain after 6 weeks, suggests seeing a clinician. The program moves to its
+  maintenance phase only when a meaningful improvement in pain has held in
+  each of the last 4 weeks, with at least 70% adherence over them, never while
+  the screen refers or is urgent and never while release is paused. Every
+  number is a sourced threshold of the knowledge base.
 """
 
 from __future__ import annotations
@@ -33,7 +39,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from psoas.content.models import KnowledgeBase, MeasureInfo
-from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.content.vocabulary import MetricId, RedFlagId, SafetyLevel, ThresholdId
+from psoas.core.gates import ReleaseStatus
 from psoas.core.measures import CheckIn, Measurement
 from psoas.core.planning import Plan, PlanItemKind, ProgramPhase
 
@@ -42,10 +49,6 @@ PROGRESS_SCHEMA: Literal["psoas.progress/1"] = "psoas.progress/1"
 WINDOW_DAYS = 7
 MONTH_DAYS = 30
 TREND_DAYS = 42
-PAIN_RISE_POINTS = 2.0
-"""A rise this large in pain asks for a new safety screen."""
-MAINTENANCE_WEEKS = 4
-MAINTENANCE_ADHERENCE = 0.7
 STEADY_TREND = 0.25
 """Points a week of rising pain still counted as steady (noise, not a worsening)."""
 RED_FLAG_RECENT_DAYS = 14
@@ -147,6 +150,7 @@ class RecommendationKind(StrEnum):
 
     RESCREEN = "rescreen"
     MAINTENANCE = "maintenance"
+    SEE_CLINICIAN = "see_clinician"
 
 
 class Recommendation(_Frozen):
@@ -182,6 +186,8 @@ class Progress(_Frozen):
     session_effects: SessionEffects
     red_flags_reported: list[tuple[date, RedFlagId]]
     recommendations: list[Recommendation]
+    release: ReleaseStatus | None = None
+    """Whether self-release may go ahead now, and why not (None when it was not asked)."""
 
     def metric(self, metric: MetricId) -> MetricProgress | None:
         """One metric's progress, when it has values."""
@@ -218,8 +224,13 @@ def compute_progress(
     knowledge: KnowledgeBase,
     as_of: date,
     since: date | None = None,
+    release: ReleaseStatus | None = None,
 ) -> Progress:
-    """Progress up to ``as_of``; ``since`` trims what is listed, never the baseline."""
+    """Progress up to ``as_of``; ``since`` trims what is listed, never the baseline.
+
+    ``release`` is the person's release status now: without it (or while it is
+    paused, or the screen refers or is urgent) the plan never moves to maintenance.
+    """
     measurements = [m for m in measurements if m.taken_on <= as_of]
     check_ins = sorted((c for c in check_ins if c.day <= as_of), key=lambda c: c.day)
     effects = sorted((s for s in sessions if s.day <= as_of), key=lambda s: (s.day, s.session_id))
@@ -250,7 +261,10 @@ def compute_progress(
         streaks=_streaks({day for day, items in done.items() if items}, as_of),
         session_effects=_session_effects([s for s in effects if since is None or s.day >= since]),
         red_flags_reported=[f for f in flags if since is None or f[0] >= since],
-        recommendations=_rules(progress_metrics, weeks, flags, phase, as_of),
+        recommendations=_rules(
+            progress_metrics, series, weeks, flags, phase, as_of, release, knowledge
+        ),
+        release=release,
     )
 
 
@@ -270,8 +284,8 @@ def _daily_series(
 
 
 def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None) -> MetricProgress:
-    first, last = points[0].day, points[-1].day
-    baseline = _window(points, first, first + timedelta(days=WINDOW_DAYS - 1))
+    last = points[-1].day
+    baseline = baseline_window(points)
     current = _window(points, last - timedelta(days=WINDOW_DAYS - 1), last)
     month_end = last - timedelta(days=MONTH_DAYS)
     month_ago = _window(points, month_end - timedelta(days=WINDOW_DAYS - 1), month_end)
@@ -293,6 +307,25 @@ def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None)
         trend_per_week=_trend(points, last),
         points=[p for p in points if since is None or p.day >= since],
     )
+
+
+def baseline_window(points: Sequence[Point]) -> Window:
+    """The mean of the first 7 days with values (fewer, when there are fewer)."""
+    first = points[:WINDOW_DAYS]
+    return Window(
+        start=first[0].day,
+        end=first[-1].day,
+        mean=_tidy(_mean([p.value for p in first])),
+        days=len(first),
+    )
+
+
+def baselines(
+    dated: Sequence[tuple[date, dict[MetricId, float]]], metrics: Iterable[MetricId]
+) -> dict[MetricId, float]:
+    """Each metric's baseline mean, from dated values (the metrics that have any)."""
+    series = _daily_series(dated)
+    return {m: baseline_window(series[m]).mean for m in metrics if series.get(m)}
 
 
 def _window(points: list[Point], start: date, end: date) -> Window | None:
@@ -415,10 +448,13 @@ def _session_effects(effects: Sequence[SessionEffect]) -> SessionEffects:
 
 def _rules(
     metrics: dict[MetricId, MetricProgress],
+    series: dict[MetricId, list[Point]],
     weeks: Sequence[WeekAdherence],
     flags: Sequence[tuple[date, RedFlagId]],
     phase: ProgramPhase | None,
     as_of: date,
+    release: ReleaseStatus | None,
+    knowledge: KnowledgeBase,
 ) -> list[Recommendation]:
     found: list[Recommendation] = []
     recent = sorted({flag for day, flag in flags if (as_of - day).days < RED_FLAG_RECENT_DAYS})
@@ -431,6 +467,7 @@ def _rules(
                 "through the safety questions again before anything else.",
             )
         )
+    rise_points = knowledge.threshold(ThresholdId.PAIN_RISE_POINTS)
     for metric in PAIN_METRICS:
         progress = metrics.get(metric)
         if progress is None:
@@ -438,7 +475,7 @@ def _rules(
         rises = [progress.change]
         if progress.change_from_month is not None:
             rises.append(progress.change_from_month)
-        if progress.verdict is not Verdict.TOO_EARLY and max(rises) >= PAIN_RISE_POINTS:
+        if progress.verdict is not Verdict.TOO_EARLY and max(rises) >= rise_points:
             found.append(
                 Recommendation(
                     kind=RecommendationKind.RESCREEN,
@@ -447,36 +484,104 @@ def _rules(
                     "says so.",
                 )
             )
-    if phase is ProgramPhase.ACTIVE and not found:
-        reason = _ready_for_maintenance(metrics, weeks, as_of)
+    found += _see_a_clinician(metrics, series, as_of, knowledge)
+    if phase is ProgramPhase.ACTIVE and not found and _may_maintain(release):
+        reason = _ready_for_maintenance(metrics, series, weeks, as_of, knowledge)
         if reason:
             found.append(Recommendation(kind=RecommendationKind.MAINTENANCE, reason=reason))
     return found
 
 
+def _may_maintain(release: ReleaseStatus | None) -> bool:
+    """Never without a known screen, while it refers or is urgent, or while release is paused."""
+    if release is None or release.level is None or release.paused:
+        return False
+    return release.level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION)
+
+
+def _see_a_clinician(
+    metrics: dict[MetricId, MetricProgress],
+    series: dict[MetricId, list[Point]],
+    as_of: date,
+    knowledge: KnowledgeBase,
+) -> list[Recommendation]:
+    found = []
+    worse = knowledge.threshold(ThresholdId.GLOBAL_RATING_WORSE)
+    ratings = series.get(MetricId.GLOBAL_RATING_OF_CHANGE)
+    if ratings and ratings[-1].value <= worse:
+        found.append(
+            Recommendation(
+                kind=RecommendationKind.SEE_CLINICIAN,
+                reason=f"You rated yourself {ratings[-1].value:+g} compared with when you "
+                f"started ({ratings[-1].day.isoformat()}): worse by an amount that matters. "
+                "Please see a doctor or physiotherapist about it.",
+            )
+        )
+    weeks = int(knowledge.threshold(ThresholdId.NO_IMPROVEMENT_WEEKS))
+    pains = [metrics[m] for m in PAIN_METRICS if m in metrics]
+    first = min((series[p.metric][0].day for p in pains), default=None)
+    if (
+        first is not None
+        and (as_of - first).days >= 7 * weeks
+        and not any(p.verdict is Verdict.IMPROVED for p in pains)
+    ):
+        found.append(
+            Recommendation(
+                kind=RecommendationKind.SEE_CLINICIAN,
+                reason=f"After {weeks} weeks your pain has not improved by an amount that "
+                "matters. Please see a doctor or physiotherapist to look at other causes and "
+                "other treatment.",
+            )
+        )
+    return found
+
+
 def _ready_for_maintenance(
-    metrics: dict[MetricId, MetricProgress], weeks: Sequence[WeekAdherence], as_of: date
+    metrics: dict[MetricId, MetricProgress],
+    series: dict[MetricId, list[Point]],
+    weeks: Sequence[WeekAdherence],
+    as_of: date,
+    knowledge: KnowledgeBase,
 ) -> str | None:
+    held_weeks = int(knowledge.threshold(ThresholdId.MAINTENANCE_WEEKS))
+    least = knowledge.threshold(ThresholdId.MAINTENANCE_ADHERENCE)
     pains = [metrics[m] for m in PAIN_METRICS if m in metrics]
     improved = [p for p in pains if p.verdict is Verdict.IMPROVED]
     if not improved or any(p.verdict is Verdict.WORSE for p in pains):
         return None
     if any(p.trend_per_week is not None and p.trend_per_week > STEADY_TREND for p in pains):
         return None
+    best = improved[0]
+    info = knowledge.measure(best.metric)
+    if not _held(series[best.metric], best.baseline, info, held_weeks):
+        return None
     complete = [w for w in weeks if w.week_start + timedelta(days=6) < as_of]
-    last = complete[-MAINTENANCE_WEEKS:]
-    if len(last) < MAINTENANCE_WEEKS:
+    last = complete[-held_weeks:]
+    if len(last) < held_weeks:
         return None
     planned = sum(w.planned for w in last)
     ratio = sum(w.done for w in last) / planned if planned else 0.0
-    if ratio < MAINTENANCE_ADHERENCE:
+    if ratio < least:
         return None
-    best = improved[0]
     return (
-        f"{best.name} has come down from {best.baseline.mean:.1f} to {best.current.mean:.1f} and "
-        f"you kept to {ratio:.0%} of the program over the last {MAINTENANCE_WEEKS} weeks: "
+        f"{best.name} has come down from {best.baseline.mean:.1f} to {best.current.mean:.1f}, "
+        f"held for {held_weeks} weeks, and you kept to {ratio:.0%} of the program over them: "
         "the program moves to maintenance, with a release once a week."
     )
+
+
+def _held(points: list[Point], baseline: Window, info: MeasureInfo, weeks: int) -> bool:
+    """A meaningful improvement in each of the last ``weeks`` weekly windows, none empty."""
+    last = points[-1].day
+    for week in range(weeks):
+        end = last - timedelta(days=WINDOW_DAYS * week)
+        window = _window(points, end - timedelta(days=WINDOW_DAYS - 1), end)
+        if window is None or window.start <= baseline.end:
+            return False
+        change = _tidy(window.mean - baseline.mean)
+        if _verdict(info, baseline, window, change) is not Verdict.IMPROVED:
+            return False
+    return True
 
 
 def _monday(day: date) -> date:

@@ -17,6 +17,7 @@ class RecordKind(StrEnum):
     SESSION = "session"
     MEASUREMENT = "measurement"
     CHECK_IN = "check_in"
+    RELEASE_PAUSE = "release_pause"
 
 
 class HistoryEntry(BaseModel):

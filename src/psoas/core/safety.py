@@ -262,6 +262,7 @@ _ANSWERED_ONCE: tuple[ConditionId, ...] = (
 )
 """Conditions that are one yes/no question each."""
 
+
 def findings(intake: Intake, knowledge: KnowledgeBase) -> dict[ConditionId, Finding]:
     """Every condition the screen knows (but the two summaries), read from the intake."""
     read = _Reader(intake, knowledge)

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from psoas.content.vocabulary import SafetyLevel, ToolId
+from psoas.content.vocabulary import AdverseEventId, MetricId, SafetyLevel, ToolId
 from psoas.core.session_events import Progress, StepLog, StepOutcome
 from psoas.core.timeline import Phase, SessionKind, Side, Timeline
 from psoas.core.validation import validate_document
@@ -35,6 +35,11 @@ class Ratings(BaseModel):
     def given(self) -> dict[str, int]:
         """Only the ratings that were given."""
         return {name: value for name, value in self.model_dump().items() if value is not None}
+
+    def pain(self) -> dict[MetricId, float]:
+        """The pain ratings given, by the metric they are tracked as."""
+        found = {MetricId.LOW_BACK_PAIN: self.low_back_pain, MetricId.HIP_PAIN: self.hip_pain}
+        return {metric: float(value) for metric, value in found.items() if value is not None}
 
     def change_to(self, after: Ratings) -> dict[str, int]:
         """``after`` minus these ratings, for each rating given both times."""
@@ -80,18 +85,24 @@ class Felt(StrEnum):
 FELT_LABELS: dict[Felt, str] = {
     Felt.DEEP_ACHE: "a deep ache",
     Felt.HIP_OR_GROIN_REFERRAL: "feeling spreading to the hip or groin",
-    Felt.EMOTIONAL_RELEASE: "an emotional release",
+    Felt.EMOTIONAL_RELEASE: "feeling emotional",
     Felt.NONE: "nothing in particular",
 }
 
 
 class Aftermath(BaseModel):
-    """Ratings after a session and what was felt."""
+    """Ratings after a session, what was felt, and anything that went wrong.
+
+    ``adverse_events`` are the problems the knowledge base lists (a pulse under the
+    tool, tingling in a leg, ...): each one pauses self-release until the safety
+    questions are answered again, and some mean seeking care now.
+    """
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     ratings: Ratings = Ratings()
     felt: list[Annotated[Felt, Field(strict=False)]] = []
+    adverse_events: list[Annotated[AdverseEventId, Field(strict=False)]] = []
 
     @field_validator("felt")
     @classmethod
@@ -101,6 +112,13 @@ class Aftermath(BaseModel):
         if len(set(felt)) != len(felt):
             raise ValueError("each feeling may be listed once")
         return felt
+
+    @field_validator("adverse_events")
+    @classmethod
+    def _each_once(cls, events: list[AdverseEventId]) -> list[AdverseEventId]:
+        if len(set(events)) != len(events):
+            raise ValueError("each problem may be listed once")
+        return events
 
 
 def parse_ratings(data: object, *, source: str) -> Ratings:
@@ -157,6 +175,8 @@ class SessionRecord(BaseModel):
     before: Ratings | None
     after: Ratings | None
     felt: list[Felt]
+    adverse_events: list[AdverseEventId] = []
+    """What went wrong during or after the session, as reported."""
     steps: list[StepRecord]
     timeline: Timeline
 
@@ -184,6 +204,7 @@ class SessionRecord(BaseModel):
             steps_done=sum(1 for step in self.steps if step.outcome is not None),
             step_count=len(self.steps),
             change=self.change(),
+            adverse_events=self.adverse_events,
         )
 
     def to_document(self) -> dict[str, Any]:
@@ -209,6 +230,7 @@ class SessionSummary(BaseModel):
     steps_done: int
     step_count: int
     change: dict[str, int]
+    adverse_events: list[AdverseEventId] = []
 
 
 class CheckpointStep(BaseModel):

@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from psoas.content import load_knowledge_base
 from psoas.content.models import Dose, MeasureInfo
 from psoas.content.vocabulary import MetricId, SafetyLevel
+from psoas.core.gates import HoldKind, ReleaseStatus
 from psoas.core.planning import Plan, PlanItem, PlanItemKind, ProgramPhase
 from psoas.core.progress import PAIN_METRICS, MetricProgress, Progress, Verdict
 from psoas.core.safety import SafetyResult
@@ -149,6 +150,7 @@ def _context(data: ReportData) -> dict[str, Any]:
         "as_of": _day(data.as_of),
         "since": _day(data.since) if data.since else None,
         "safety": _safety(data.safety),
+        "release": _release(data.progress.release),
         "phase": PHASE_WORDS[data.plan.phase] if data.plan else None,
         "plan_version": data.plan_version,
         "headline": _headline(progress),
@@ -178,6 +180,7 @@ def _context(data: ReportData) -> dict[str, Any]:
 
 
 def _safety(safety: SafetyResult) -> dict[str, Any]:
+    knowledge = load_knowledge_base()
     return {
         "level": safety.level.value,
         "words": LEVEL_WORDS[safety.level],
@@ -185,7 +188,21 @@ def _safety(safety: SafetyResult) -> dict[str, Any]:
         "messages": [reason.message for reason in safety.reasons],
         "self_release": "allowed" if safety.self_release_allowed else "not allowed",
         "stretching": "allowed" if safety.stretching_allowed else "not allowed",
-        "unanswered": [flag.replace("_", " ") for flag in safety.unanswered],
+        "unanswered": [knowledge.question(question).short for question in safety.unanswered],
+    }
+
+
+def _release(release: ReleaseStatus | None) -> dict[str, Any] | None:
+    """Whether self-release may go ahead now, and why not (the holds since the screen)."""
+    if release is None or release.level is None:
+        return None
+    gates = load_knowledge_base().gates
+    return {
+        "allowed": release.allowed,
+        "paused": release.paused,
+        "urgent": release.urgent,
+        "title": gates.headline_urgent if release.urgent else gates.headline_paused,
+        "messages": [hold.message for hold in release.holds if hold.kind is not HoldKind.SCREEN],
     }
 
 
@@ -248,6 +265,9 @@ def _session_row(summary: SessionSummary) -> dict[str, Any]:
         "status": STATUS_WORDS[summary.status],
         "steps": f"{summary.steps_done}/{summary.step_count}",
         "change": ", ".join(change) or "–",
+        "problems": [
+            load_knowledge_base().adverse_event(event).label for event in summary.adverse_events
+        ],
     }
 
 

@@ -13,6 +13,7 @@ from psoas.core.planning import Plan, build_plan
 from psoas.core.records import SavedOutcome
 from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
+from psoas.services import gates
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import AssessmentRow
@@ -101,11 +102,11 @@ def _save(
 
 
 def latest_assessment(database: Database, *, person: str) -> Assessment | None:
-    """The person's newest safety screen and cause profile (the one that counts now)."""
+    """The safety screen that counts now: the person's newest answers, by today's rules."""
     with database.transaction() as session:
         person_row = repo.find_person(session, label=person)
-        row = repo.latest_assessment(session, person_id=person_row.id) if person_row else None
-        return Assessment.model_validate(row.document) if row else None
+        current = gates.current_screen(session, person_row) if person_row else None
+        return current[1] if current else None
 
 
 def parse_intake_document(data: object, *, source: str) -> Intake:

@@ -7,6 +7,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import AdverseEventId
+from psoas.core.gates import Pause, describe_pause
 from psoas.core.records import HistoryEntry, RecordKind
 from psoas.errors import UnknownId
 from psoas.store import Database
@@ -71,7 +74,7 @@ _RECORDS: tuple[
         RecordKind.SESSION,
         repo.sessions_of,
         lambda r: r.started_at,
-        lambda r: f"{r.kind} {r.minutes} min, {r.status}",
+        lambda r: f"{r.kind} {r.minutes} min, {r.status}" + _problems(r.adverse_events),
     ),
     (
         RecordKind.MEASUREMENT,
@@ -85,6 +88,12 @@ _RECORDS: tuple[
         lambda r: r.updated_at,
         lambda r: f"for {r.day.isoformat()}, {_items(r.document)} done",
     ),
+    (
+        RecordKind.RELEASE_PAUSE,
+        repo.pauses_of,
+        lambda r: r.recorded_at,
+        lambda r: f"{r.level}: {_pause(r.document)}",
+    ),
 )
 """Every kind of stored record a history lists."""
 
@@ -93,3 +102,15 @@ def _items(check_in: dict[str, object]) -> str:
     done = check_in.get("done")
     count = len(done) if isinstance(done, list) else 0
     return "1 plan item" if count == 1 else f"{count} plan items"
+
+
+def _problems(events: list[str] | None) -> str:
+    if not events:
+        return ""
+    knowledge = load_knowledge_base()
+    labels = [knowledge.adverse_event(AdverseEventId(event)).label for event in events]
+    return "; problems reported: " + ", ".join(labels)
+
+
+def _pause(document: dict[str, Any]) -> str:
+    return describe_pause(Pause.model_validate(document), load_knowledge_base())

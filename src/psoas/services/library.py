@@ -20,6 +20,7 @@ class Section(StrEnum):
     TECHNIQUES = "techniques"
     TOOLS = "tools"
     SAFETY = "safety"
+    THRESHOLDS = "thresholds"
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,12 @@ def entries(section: str | None = None) -> list[LibraryEntry]:
         ),
         *(LibraryEntry(Section.TOOLS, t.id, "tool", t.name, t) for t in knowledge.tools),
         *(
-            LibraryEntry(Section.SAFETY, r.id, r.level.value, r.question, r)
+            LibraryEntry(Section.SAFETY, r.id, r.level.value, r.finding, r)
             for r in knowledge.safety_rules
+        ),
+        *(
+            LibraryEntry(Section.THRESHOLDS, t.id, "threshold", f"{t.value:g} {t.unit}", t)
+            for t in knowledge.thresholds
         ),
     ]
     return [entry for entry in found if chosen is None or entry.section is chosen]

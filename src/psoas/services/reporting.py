@@ -13,13 +13,11 @@ from enum import StrEnum
 from pathlib import Path
 
 from psoas.content import load_knowledge_base
-from psoas.core.planning import Plan
 from psoas.core.progress import Progress
-from psoas.core.safety import SafetyResult
 from psoas.errors import FieldProblem, InvalidDocument, PsoasError
 from psoas.reports import charts
 from psoas.reports.report import ReportData, render_html, render_pdf
-from psoas.services import tracking
+from psoas.services import care, tracking
 from psoas.services.caching import LruCache
 from psoas.services.files import write_file
 from psoas.services.sessions import list_sessions
@@ -56,11 +54,11 @@ def report_data(
     found = tracking.progress(database, person=person, today=today, since=since)
     with database.transaction() as session:
         person_row = tracking.find_person(session, person)
-        assessment = repo.latest_assessment(session, person_id=person_row.id)
         plan_row = repo.latest_plan(session, person_id=person_row.id)
-        safety = SafetyResult.model_validate(assessment.document["safety"]) if assessment else None
-        plan = Plan.model_validate(plan_row.document) if plan_row else None
         version = plan_row.version if plan_row else None
+    assessment = care.latest_assessment(database, person=person)
+    safety = assessment.safety if assessment else None
+    plan = tracking.current_plan(database, person=person)
     if safety is None:
         problem = FieldProblem(
             "person", f"{person!r} has no safety screen yet; a report starts with one"

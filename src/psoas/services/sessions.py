@@ -1,8 +1,12 @@
 """Guided sessions: preview a timeline, start or resume one safely, keep what happened.
 
 Safety first: a release session (by tool or by a practitioner's hands) starts
-or resumes only when the person's latest stored safety screen allows
-sustained pressure on the belly. No screen at all counts as "no".
+or resumes only when self-release is allowed today
+(:func:`psoas.services.gates.status_in`): the person's newest answers, screened
+by today's rules, allow sustained pressure on the belly, nothing has paused it
+since (a pain rating too high, a problem in a session), and the answers are no
+older than 12 weeks. No screen at all counts as "no". A pain rating of 8 or
+more given before a session pauses release there and then.
 
 While a session runs, its runner publishes checkpoints at every step boundary
 and every few seconds; :class:`_CheckpointWriter` stores the latest on its own
@@ -15,15 +19,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import DerivedConditionId, SafetyLevel, ToolId
-from psoas.core.intake import parse_intake
+from psoas.content.vocabulary import SafetyLevel, ToolId
+from psoas.core.gates import ReleaseStatus
 from psoas.core.planning import TOOL_PREFERENCE
-from psoas.core.safety import SafetyReason, SafetyResult
+from psoas.core.safety import SafetyReason
 from psoas.core.session_events import (
     Progress,
     RunState,
@@ -43,6 +47,7 @@ from psoas.core.session_records import (
 )
 from psoas.core.timeline import SessionKind, Timeline, build_timeline, check_minutes
 from psoas.errors import FieldProblem, InvalidDocument, SafetyStop, StoreError, UnknownId
+from psoas.services import gates
 from psoas.session import Clock, MonotonicClock, Runner
 from psoas.session.runner import Subscriber
 from psoas.session.voice import BellSpeaker, EspeakSpeaker, Speaker, Voice, find_espeak
@@ -71,16 +76,19 @@ class Clearance:
     tool: ToolId | None
     unfinished: int | None = None
     """The person's newest session that could still be resumed, if any."""
-    spare_the_hip: bool = False
-    """Hip surgery in the last 12 weeks: the session leaves out movements of the hip."""
 
 
 def clearance(
-    database: Database, *, person: str, kind: SessionKind, tool: ToolId | None = None
+    database: Database,
+    *,
+    person: str,
+    kind: SessionKind,
+    tool: ToolId | None = None,
+    today: date | None = None,
 ) -> Clearance:
     """Check that this person may have a release session now, and with which tool."""
     with database.transaction() as session:
-        found, _ = _cleared(session, person=person, kind=kind, tool=tool)
+        found, _ = _cleared(session, person=person, kind=kind, tool=tool, today=today)
     return found
 
 
@@ -126,7 +134,8 @@ def reopen_session(database: Database, *, session_id: int) -> SessionRecord:
     """An unfinished session, after checking that its person's screen still allows it."""
     with database.transaction() as session:
         row = _unfinished(session, person="", session_id=session_id)
-        _cleared(session, person=row.person.label, kind=SessionKind(row.kind), tool=_tool(row.tool))
+        kind, tool = SessionKind(row.kind), _tool(row.tool)
+        _cleared(session, person=row.person.label, kind=kind, tool=tool, today=None)
     return session_record(database, session_id=session_id)
 
 
@@ -154,14 +163,14 @@ def _open(
     before: Ratings | None,
 ) -> tuple[Clearance, int, Timeline]:
     check_minutes(minutes)
+    if before is not None and before.pain():
+        _pause_for_pain_before(database, person=person, before=before)
     with database.transaction() as session:
-        cleared, (person_row, assessment) = _cleared(session, person=person, kind=kind, tool=tool)
+        cleared, (person_row, assessment) = _cleared(
+            session, person=person, kind=kind, tool=tool, today=None
+        )
         timeline = build_timeline(
-            kind=kind,
-            minutes=minutes,
-            tool=cleared.tool,
-            spare_the_hip=cleared.spare_the_hip,
-            knowledge=load_knowledge_base(),
+            kind=kind, minutes=minutes, tool=cleared.tool, knowledge=load_knowledge_base()
         )
         row = repo.create_session(
             session,
@@ -184,7 +193,9 @@ def resume(
     with database.transaction() as session:
         row = _unfinished(session, person=person, session_id=session_id)
         kind = SessionKind(row.kind)
-        cleared, _ = _cleared(session, person=row.person.label, kind=kind, tool=_tool(row.tool))
+        cleared, _ = _cleared(
+            session, person=row.person.label, kind=kind, tool=_tool(row.tool), today=None
+        )
         timeline = Timeline.model_validate(row.timeline)
         progress = _progress_of(row, timeline, repo.steps_of(session, session_id=row.id))
         found_id = row.id
@@ -192,17 +203,56 @@ def resume(
     return GuidedSession(database, session_id=found_id, clearance=cleared, runner=runner)
 
 
-def record_aftermath(database: Database, *, session_id: int, aftermath: Aftermath) -> None:
-    """Keep the ratings after a session and what was felt."""
+def record_aftermath(
+    database: Database, *, session_id: int, aftermath: Aftermath, today: date | None = None
+) -> ReleaseStatus:
+    """Keep the ratings after a session, what was felt and what went wrong.
+
+    Anything that went wrong pauses self-release until the safety questions are
+    answered again, and so does a pain rating of 8 or more; both are stored in the
+    same transaction. Returns the release status that results.
+    """
+    today = today or date.today()
     with database.transaction() as session:
-        if repo.get_session(session, session_id=session_id) is None:
+        row = repo.get_session(session, session_id=session_id)
+        if row is None:
             raise UnknownId("session", str(session_id))
+        references = gates.pain_references(session, row.person)
         repo.set_aftermath(
             session,
             session_id=session_id,
             after=aftermath.ratings.given(),
             felt=[felt.value for felt in aftermath.felt],
+            adverse_events=[event.value for event in aftermath.adverse_events] or None,
         )
+        gates.pause_for_adverse_events(
+            session, row.person, aftermath.adverse_events, session_id=session_id
+        )
+        gates.pause_for_pain(
+            session,
+            row.person,
+            [(today, aftermath.ratings.pain())],
+            references=references,
+            today=today,
+            rises_count=False,
+        )
+        return gates.status_in(session, row.person, today)
+
+
+def _pause_for_pain_before(database: Database, *, person: str, before: Ratings) -> None:
+    """A pain rating of 8 or more before a session pauses release (kept even though refused)."""
+    today = date.today()
+    with database.transaction() as session:
+        person_row = repo.find_person(session, label=person)
+        if person_row is not None:
+            gates.pause_for_pain(
+                session,
+                person_row,
+                [(today, before.pain())],
+                references=gates.pain_references(session, person_row),
+                today=today,
+                rises_count=False,
+            )
 
 
 def session_record(database: Database, *, session_id: int) -> SessionRecord:
@@ -293,10 +343,13 @@ class GuidedSession:
     def snapshot(self) -> Snapshot:
         return self._runner.snapshot()
 
-    def keep_aftermath(self, aftermath: Aftermath) -> SessionRecord:
-        """Store the ratings after the session and what was felt; returns the whole record."""
-        record_aftermath(self._database, session_id=self.id, aftermath=aftermath)
-        return session_record(self._database, session_id=self.id)
+    def keep_aftermath(self, aftermath: Aftermath) -> tuple[SessionRecord, ReleaseStatus]:
+        """Store the ratings after the session, what was felt and what went wrong.
+
+        Returns the whole record, and whether release may go on after it.
+        """
+        status = record_aftermath(self._database, session_id=self.id, aftermath=aftermath)
+        return session_record(self._database, session_id=self.id), status
 
     def pause(self) -> None:
         self._runner.pause()
@@ -397,22 +450,21 @@ def _store_progress(
 
 
 def _cleared(
-    session: Session, *, person: str, kind: SessionKind, tool: ToolId | None
+    session: Session, *, person: str, kind: SessionKind, tool: ToolId | None, today: date | None
 ) -> tuple[Clearance, tuple[PersonRow, AssessmentRow]]:
     person_row = repo.find_person(session, label=person)
-    assessment = repo.latest_assessment(session, person_id=person_row.id) if person_row else None
-    if person_row is None or assessment is None:
-        raise SafetyStop(
-            f"there is no safety screen for {person!r} yet, and a release session needs one: "
-            "answer the questions with 'psoas intake', or run 'psoas assess FILE', first"
-        )
-    safety = SafetyResult.model_validate(assessment.document["safety"])
-    when = assessment.created_at.date().isoformat()
-    if not safety.self_release_allowed:
-        raise SafetyStop(_refusal(safety, when, kind))
+    current = gates.current_screen(session, person_row) if person_row else None
+    if person_row is None or current is None:
+        raise SafetyStop(load_knowledge_base().gates.no_screen)
+    assessment_row, assessment, intake = current
+    status = gates.status_in(session, person_row, today or date.today())
+    if not status.allowed:
+        raise SafetyStop(" ".join(hold.message for hold in status.holds))
+    safety = assessment.safety
     chosen = tool
     if kind is SessionKind.SELF_RELEASE and chosen is None:
-        chosen = _preferred_tool(session, person_row.id)
+        owned = intake.owned_tools()
+        chosen = next((tool for tool in TOOL_PREFERENCE if tool in owned), None)
         if chosen is None:
             problem = FieldProblem(
                 "tool",
@@ -428,39 +480,13 @@ def _cleared(
     )
     found = Clearance(
         person,
-        assessment.created_at,
+        status.screened_at or assessment_row.created_at,
         safety.level,
         cautions,
         chosen,
         unfinished.id if unfinished else None,
-        spare_the_hip=DerivedConditionId.RECENT_HIP_SURGERY in safety.conditions,
     )
-    return found, (person_row, assessment)
-
-
-def _refusal(safety: SafetyResult, when: str, kind: SessionKind) -> str:
-    who = "a release session" if kind is SessionKind.SELF_RELEASE else "a manual release"
-    if safety.level in (SafetyLevel.URGENT, SafetyLevel.REFER):
-        serious = [r.message for r in safety.reasons if r.level is safety.level]
-        return f"your safety screen of {when} ({safety.level.value}) rules out {who}. " + " ".join(
-            serious[:2]
-        )
-    if safety.unanswered:
-        listed = ", ".join(flag.value for flag in safety.unanswered)
-        return (
-            f"your safety screen of {when} left questions unanswered ({listed}); "
-            f"answer them with 'psoas intake' before {who}"
-        )
-    blocking = " ".join(reason.message for reason in safety.reasons[:2])
-    return f"your safety screen of {when} rules out pressure on the belly for now. {blocking}"
-
-
-def _preferred_tool(session: Session, person_id: int) -> ToolId | None:
-    intake_row = repo.latest_intake(session, person_id=person_id)
-    if intake_row is None:
-        return None
-    owned = parse_intake(intake_row.document).owned_tools()
-    return next((tool for tool in TOOL_PREFERENCE if tool in owned), None)
+    return found, (person_row, assessment_row)
 
 
 def _unfinished(session: Session, *, person: str, session_id: int | None) -> SessionRow:
@@ -523,6 +549,7 @@ def _record(row: SessionRow, step_rows: list[SessionStepRow]) -> SessionRecord:
         before=Ratings.model_validate(row.before) if row.before is not None else None,
         after=Ratings.model_validate(row.after) if row.after is not None else None,
         felt=list(row.felt or []),
+        adverse_events=list(row.adverse_events or []),
         steps=steps,
         timeline=timeline,
     )

@@ -1,11 +1,16 @@
 """Measures, daily check-ins and progress: record them, and let the rules adapt the plan.
 
-After every measurement or check-in the progress rules run. A new warning
-sign in a check-in screens the person again at once (their latest intake with
-that answer changed), so the safety gate of :mod:`psoas.services.sessions`
-stops release straight away and the new plan holds the referral where the
-screen gives one. Pain up by 2 points asks for a new screen in words; steady
-improvement with good adherence stores a maintenance version of the plan.
+After every measurement or check-in the gates and the progress rules run:
+
+- A pain rating of 8 or more, or 2 above the intake's or the baseline, pauses
+  self-release at once (:mod:`psoas.services.gates`), in the same transaction
+  as the record, so the session gate refuses release from then on.
+- A new warning sign in a check-in screens the person again at once (their
+  newest answers with that one changed), so release stops straight away and
+  the new plan holds the referral where the screen gives one.
+- Steady improvement held over 4 weeks with good adherence stores a
+  maintenance version of the plan, but never in the step that paused release,
+  while release is paused, or while the screen refers or is urgent.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from psoas.content import load_knowledge_base
 from psoas.core.assessment import Assessment, assess
+from psoas.core.gates import Pause, describe_pause
 from psoas.core.intake import parse_intake
 from psoas.core.measures import (
     CheckIn,
@@ -44,6 +50,7 @@ from psoas.core.progress import (
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
+from psoas.services import gates
 from psoas.services.caching import LruCache
 from psoas.store import Database
 from psoas.store import repository as repo
@@ -67,6 +74,8 @@ class TrackingOutcome:
     plan_version: int | None = None
     """A new plan version stored by the rules (maintenance, or after a new screen)."""
     notes: list[str] = field(default_factory=list)
+    paused: list[str] = field(default_factory=list)
+    """Why self-release was paused by what was just recorded, in words (empty: not paused)."""
 
 
 def record_measurements(
@@ -83,6 +92,7 @@ def record_measurements(
     """
     with database.transaction() as session:
         person_row = repo.get_or_create_person(session, label=person)
+        references = gates.pain_references(session, person_row)
         for n, measurement in enumerate(measurements):
             where = _item_source(source, n, len(measurements))
             check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
@@ -92,7 +102,15 @@ def record_measurements(
                 taken_on=measurement.taken_on,
                 document=measurement.to_document(),
             )
-        return _after_recording(session, person_row, today, recorded=len(measurements))
+        pauses = gates.pause_for_pain(
+            session,
+            person_row,
+            [(m.taken_on, m.values()) for m in measurements],
+            references=references,
+            today=today,
+        )
+        outcome = _after_recording(session, person_row, today, recorded=len(measurements))
+    return replace(outcome, paused=_described(pauses))
 
 
 def record_check_ins(
@@ -109,8 +127,9 @@ def record_check_ins(
     screened_plan = None
     with database.transaction() as session:
         person_row = repo.get_or_create_person(session, label=person)
-        latest = repo.latest_plan(session, person_id=person_row.id)
-        in_plan = [item["technique"] for item in latest.document["items"]] if latest else []
+        references = gates.pain_references(session, person_row)
+        latest = _current_plan(session, person_row)
+        in_plan = [item.technique for item in latest.items] if latest else []
         for n, check_in in enumerate(check_ins):
             where = _item_source(source, n, len(check_ins))
             check_not_in_future(check_in.day, today=today, field="day", source=where)
@@ -127,6 +146,13 @@ def record_check_ins(
                 impossible = screened is None
                 if screened is not None:
                     rescreen, screened_plan = screened
+        pauses = gates.pause_for_pain(
+            session,
+            person_row,
+            [(c.day, c.values()) for c in check_ins],  # what was given now, not merged
+            references=references,
+            today=today,
+        )
         outcome = _after_recording(session, person_row, today, recorded=len(check_ins))
     return replace(
         outcome,
@@ -134,7 +160,13 @@ def record_check_ins(
         rescreen=rescreen,
         rescreen_impossible=impossible,
         plan_version=screened_plan or outcome.plan_version,
+        paused=_described(pauses),
     )
+
+
+def _described(pauses: Sequence[Pause]) -> list[str]:
+    knowledge = load_knowledge_base()
+    return [describe_pause(pause, knowledge) for pause in pauses]
 
 
 def progress(
@@ -199,7 +231,8 @@ def _known_version(database: Database, person: str) -> tuple[Any, ...]:
 
 def _fresh_progress(database: Database, person: str, today: date, since: date | None) -> Progress:
     with database.transaction() as session:
-        return _progress(session, find_person(session, person), today, since)
+        person_row = find_person(session, person)
+        return _progress(session, person_row, today, since)
 
 
 def _version(session: Session, person_row: PersonRow) -> tuple[Any, ...]:
@@ -211,11 +244,27 @@ _PROGRESS_JSON: LruCache[bytes] = LruCache(size=32)
 
 
 def current_plan(database: Database, *, person: str) -> Plan | None:
-    """The person's newest plan version, if one is stored."""
+    """The plan in force: the newest version, remade if today's safety rules screen differently.
+
+    A plan stored before a safety rule changed could hold an item the rule now
+    rules out; the plan shown and checked against is then made again from the
+    same answers and phase (and stored the next time anything is recorded).
+    """
     with database.transaction() as session:
         person_row = repo.find_person(session, label=person)
-        row = repo.latest_plan(session, person_id=person_row.id) if person_row else None
-        return Plan.model_validate(row.document) if row else None
+        return _current_plan(session, person_row) if person_row else None
+
+
+def _current_plan(session: Session, person_row: PersonRow) -> Plan | None:
+    row = repo.latest_plan(session, person_id=person_row.id)
+    if row is None:
+        return None
+    stored = Plan.model_validate(row.document)
+    current = gates.current_screen(session, person_row)
+    if current is None or current[1].safety == stored.safety:
+        return stored
+    _, assessment, intake = current
+    return build_plan(intake, assessment, load_knowledge_base(), stored.phase)
 
 
 def read_measurements(path: Path) -> list[Measurement]:
@@ -306,6 +355,7 @@ def _progress(session: Session, person_row: PersonRow, today: date, since: date 
         knowledge=load_knowledge_base(),
         as_of=today,
         since=since,
+        release=gates.status_in(session, person_row, today),
     )
 
 
@@ -338,11 +388,11 @@ def _after_recording(
 def _screen_again(
     session: Session, person_row: PersonRow, check_in: CheckIn
 ) -> tuple[Assessment, int | None] | None:
-    """Screen again with the new warning signs answered yes; None without a stored intake."""
-    intake_row = repo.latest_intake(session, person_id=person_row.id)
-    if intake_row is None:
+    """Screen again with the new warning signs answered yes; None without a stored screen."""
+    current = gates.current_screen(session, person_row)
+    if current is None:
         return None
-    document = dict(intake_row.document)
+    document = current[2].to_document()
     document["red_flags"] = {
         **document.get("red_flags", {}),
         **{flag.value: True for flag in check_in.red_flags},
@@ -361,6 +411,7 @@ def _screen_again(
         intake=new_intake,
         document=assessment.to_document(),
         safety_level=assessment.safety.level.value,
+        origin="warning_sign",
     )
     plan = build_plan(intake, assessment, knowledge)
     plan_row, is_new = repo.save_plan(
@@ -374,13 +425,11 @@ def _screen_again(
 
 def _store_plan(session: Session, person_row: PersonRow, phase: ProgramPhase) -> int | None:
     """Store the plan rebuilt from the latest screen in ``phase``; its version if it changed."""
-    intake_row = repo.latest_intake(session, person_id=person_row.id)
-    assessment_row = repo.latest_assessment(session, person_id=person_row.id)
-    if intake_row is None or assessment_row is None:
+    current = gates.current_screen(session, person_row)
+    if current is None:
         return None
-    knowledge = load_knowledge_base()
-    intake = parse_intake(intake_row.document)
-    plan = build_plan(intake, assess(intake, knowledge), knowledge, phase)
+    assessment_row, assessment, intake = current
+    plan = build_plan(intake, assessment, load_knowledge_base(), phase)
     plan_row, is_new = repo.save_plan(
         session,
         assessment=assessment_row,

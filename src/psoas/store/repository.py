@@ -19,6 +19,7 @@ from psoas.store.tables import (
     MeasurementRow,
     PersonRow,
     PlanRow,
+    ReleasePauseRow,
     SessionRow,
     SessionStepRow,
     utc_now,
@@ -35,17 +36,20 @@ __all__ = [
     "get_or_create_person",
     "get_session",
     "intakes_of",
+    "latest_answered_assessment",
     "latest_assessment",
     "latest_intake",
     "latest_plan",
     "latest_unfinished_session",
     "list_people",
     "measurements_of",
+    "pauses_of",
     "plans_of",
     "save_assessment",
     "save_check_in",
     "save_intake",
     "save_measurement",
+    "save_pause",
     "save_plan",
     "save_progress",
     "sessions_of",
@@ -96,14 +100,20 @@ def save_intake(
 
 
 def save_assessment(
-    session: Session, *, intake: IntakeRow, document: dict[str, Any], safety_level: str
+    session: Session,
+    *,
+    intake: IntakeRow,
+    document: dict[str, Any],
+    safety_level: str,
+    origin: str = "answers",
 ) -> AssessmentRow:
-    """Store the assessment made from ``intake``."""
+    """Store the assessment made from ``intake`` (``origin``: ``answers`` or ``warning_sign``)."""
     assessment = AssessmentRow(
         person_id=intake.person_id,
         intake_id=intake.id,
         safety_level=safety_level,
         document=document,
+        origin=origin,
     )
     session.add(assessment)
     session.flush()
@@ -187,6 +197,36 @@ def latest_assessment(session: Session, *, person_id: int) -> AssessmentRow | No
         .order_by(AssessmentRow.id.desc())
     )
     return session.scalars(query.limit(1)).first()
+
+
+def latest_answered_assessment(session: Session, *, person_id: int) -> AssessmentRow | None:
+    """The person's newest screen made from answers they gave (not one psoas made by itself)."""
+    query = (
+        select(AssessmentRow)
+        .where(AssessmentRow.person_id == person_id, AssessmentRow.origin == "answers")
+        .order_by(AssessmentRow.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def save_pause(
+    session: Session, *, person_id: int, kind: str, level: str, document: dict[str, Any]
+) -> ReleasePauseRow:
+    """Store a pause of self-release."""
+    row = ReleasePauseRow(person_id=person_id, kind=kind, level=level, document=document)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pauses_of(
+    session: Session, *, person_id: int, after: datetime | None = None
+) -> list[ReleasePauseRow]:
+    """A person's pauses of self-release (those recorded after ``after``), oldest first."""
+    query = select(ReleasePauseRow).where(ReleasePauseRow.person_id == person_id)
+    if after is not None:
+        query = query.where(ReleasePauseRow.recorded_at > after)
+    return list(session.scalars(query.order_by(ReleasePauseRow.id)))
 
 
 def create_session(
@@ -329,14 +369,16 @@ def set_aftermath(
     session_id: int,
     after: dict[str, Any] | None,
     felt: list[str] | None,
+    adverse_events: list[str] | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Keep the ratings after a session and what was felt."""
+    """Keep the ratings after a session, what was felt, and what went wrong."""
     row = session.get(SessionRow, session_id)
     if row is None:
         raise LookupError(f"no session {session_id}")
     row.after = after
     row.felt = felt
+    row.adverse_events = adverse_events
     row.updated_at = at or utc_now()
 
 
@@ -394,8 +436,9 @@ def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:
 def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
     """A value that changes whenever anything progress (or a page of it) is made of changes.
 
-    Counts and newest stamps of check-ins, measurements, sessions, plan versions and
-    assessments, in one query of indexed aggregates: far cheaper than the records.
+    Counts and newest stamps of check-ins, measurements, sessions, plan versions,
+    assessments and release pauses, in one query of indexed aggregates: far cheaper
+    than the records.
     """
     parts = []
     for table, stamp in (
@@ -404,6 +447,7 @@ def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
         (SessionRow, SessionRow.updated_at),
         (PlanRow, PlanRow.version),
         (AssessmentRow, AssessmentRow.id),
+        (ReleasePauseRow, ReleasePauseRow.id),
     ):
         mine = table.person_id == person_id
         parts += [

@@ -1,4 +1,4 @@
-"""The tables: practitioners, people, intakes, assessments, plans, sessions, measures and logs.
+"""The tables: practitioners, people, intakes, assessments, plans, sessions, measures, logs, pauses.
 
 Contract documents are kept whole as JSON (the record of what was said and
 concluded, exactly as it was) beside the columns that are queried.
@@ -107,7 +107,12 @@ class IntakeRow(Base):
 
 
 class AssessmentRow(Base):
-    """The assessment made from one intake."""
+    """The assessment made from one intake.
+
+    ``origin`` is ``answers`` when the person (or their practitioner) gave the
+    answers, and ``warning_sign`` when psoas screened again by itself because a
+    check-in reported a new warning sign: only answered screens lift a pause.
+    """
 
     __tablename__ = "assessments"
 
@@ -115,6 +120,7 @@ class AssessmentRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"), index=True)
     safety_level: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(16), default="answers", server_default="answers")
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
@@ -163,6 +169,7 @@ class SessionRow(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(Document)
     after: Mapped[dict[str, Any] | None] = mapped_column(Document)
     felt: Mapped[list[str] | None] = mapped_column(Document)
+    adverse_events: Mapped[list[str] | None] = mapped_column(Document)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -212,3 +219,19 @@ class CheckInRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class ReleasePauseRow(Base):
+    """A pause of self-release (``psoas.core.gates.Pause``): a pain rating or an adverse event.
+
+    Append-only: a pause is lifted by a newer answered screen, never by changing this row.
+    """
+
+    __tablename__ = "release_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]] = mapped_column(Document)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -23,7 +23,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
 
 from psoas.content import load_knowledge_base
-from psoas.content.models import Cause, Dose, Muscle, Neighbour, SafetyRule, Technique, Tool
+from psoas.content.models import (
+    Cause,
+    Dose,
+    Muscle,
+    Neighbour,
+    Question,
+    QuestionGroup,
+    SafetyRule,
+    Technique,
+    Threshold,
+    Tool,
+)
 from psoas.content.vocabulary import MetricId, RedFlagId
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
@@ -31,7 +42,7 @@ from psoas.core.progress import Progress
 from psoas.core.records import HistoryEntry, RecordKind
 from psoas.core.session_records import RATING_LABELS, RATING_QUESTIONS
 from psoas.errors import InvalidDocument, PsoasError, UnknownId
-from psoas.services import care, history, library, reminders, tracking
+from psoas.services import care, gates, history, library, reminders, tracking
 from psoas.services.caching import LruCache
 from psoas.services.sessions import list_sessions
 from psoas.services.storage import Database
@@ -62,6 +73,7 @@ CHART_CAPTIONS = {
 """What each chart shows, for its caption (the report says the same)."""
 
 HISTORY_SECTIONS = (
+    (RecordKind.RELEASE_PAUSE, "Release paused"),
     (RecordKind.MEASUREMENT, "Measurements"),
     (RecordKind.CHECK_IN, "Check-ins"),
     (RecordKind.SESSION, "Sessions"),
@@ -82,6 +94,7 @@ def _dose(amounts: dict[str, int | bool]) -> str:
 
 templates.env.filters["words"] = _words
 templates.env.filters["dose"] = _dose
+templates.env.globals["gates"] = load_knowledge_base().gates
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -121,6 +134,7 @@ def _dashboard(request: Request, database: Database, person: str) -> HTMLRespons
         request,
         "dashboard.html.j2",
         assessment=assessment,
+        release=gates.status(database, person=person, today=date.today()),
         plan=plan,
         due=_due(plan),
         charts=_charts(database, person) if assessment else None,
@@ -136,7 +150,7 @@ def intake_form(request: Request) -> HTMLResponse:
     return render(
         request,
         "intake.html.j2",
-        red_flags=_red_flags(),
+        groups=_safety_groups(),
         questions=_questions(),
         activity_kinds=list(ActivityKind),
         injury_kinds=list(InjuryKind),
@@ -287,8 +301,17 @@ def _red_flags() -> list[tuple[str, str]]:
 
 
 def _questions() -> dict[str, str]:
-    """Every safety condition's question in plain words, by id."""
-    return {rule.id.value: rule.question for rule in load_knowledge_base().safety_rules}
+    """Every safety question in plain words, by question id."""
+    return {question.id.value: question.text for question in load_knowledge_base().questions}
+
+
+def _safety_groups() -> dict[str, tuple[QuestionGroup, list[Question]]]:
+    """Each group of safety questions with its heading, note and questions, by group id."""
+    knowledge = load_knowledge_base()
+    return {
+        group.id: (group, [q for q in knowledge.questions if q.group == group.id])
+        for group in knowledge.question_groups
+    }
 
 
 def _tool_choices() -> list[tuple[str, str]]:
@@ -305,5 +328,6 @@ def _shape(entry: BaseModel) -> str:
         (Cause, "cause"),
         (Tool, "tool"),
         (SafetyRule, "safety_rule"),
+        (Threshold, "threshold"),
     )
     return next(shape for model, shape in shapes if isinstance(entry, model))

@@ -16,6 +16,7 @@ as espeak-ng.
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,7 +24,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import SafetyLevel
 from psoas.core import session_events
 from psoas.core.session_events import EventKind, SessionEvent, spoken_text
 from psoas.core.session_records import (
@@ -38,7 +38,7 @@ from psoas.core.session_records import (
 )
 from psoas.core.timeline import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, SessionKind
 from psoas.errors import InvalidDocument, SafetyStop
-from psoas.services import care, sessions
+from psoas.services import care, gates, sessions
 from psoas.web.deps import DatabaseDep, PersonDep, SettingsDep
 from psoas.web.routes.pages import render
 
@@ -68,30 +68,23 @@ _SESSION_EVENTS = (EventKind.PAUSED, EventKind.RESUMED, EventKind.SESSION_FINISH
 
 @router.get("/session", response_class=HTMLResponse)
 def start_page(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLResponse:
-    """Why a session cannot start now, or the form that starts one."""
+    """Why a session cannot start now (every hold on release), or the form that starts one."""
     assessment = care.latest_assessment(database, person=person)
-    refusal: str | None = None
+    release = gates.status(database, person=person, today=date.today())
     preferred_tool = None
     cautions: list[str] = []
-    try:
-        cleared = sessions.clearance(database, person=person, kind=SessionKind.SELF_RELEASE)
-        preferred_tool = cleared.tool
-        cautions = [reason.message for reason in cleared.cautions]
-    except SafetyStop as stop:
-        refusal = stop.message
-    except InvalidDocument:  # cleared, but no tool on record: the form asks for one
-        pass
-    allowed = refusal is None and assessment is not None and assessment.safety.self_release_allowed
-    serious: list[str] = []
-    others: list[str] = []
-    if assessment is not None:
-        for reason in assessment.safety.reasons:
-            if reason.level in (SafetyLevel.URGENT, SafetyLevel.REFER):
-                serious.append(reason.message)
-            else:
-                others.append(reason.message)
+    allowed = release.allowed
+    if allowed:
+        try:
+            cleared = sessions.clearance(database, person=person, kind=SessionKind.SELF_RELEASE)
+            preferred_tool = cleared.tool
+            cautions = [reason.message for reason in cleared.cautions]
+        except SafetyStop:  # the store changed between the two reads: stay on the safe side
+            allowed = False
+        except InvalidDocument:  # cleared, but no tool on record: the form asks for one
+            pass
     unfinished: SessionSummary | None = None
-    if assessment is not None:
+    if allowed:
         unfinished = next(
             (
                 summary
@@ -100,18 +93,21 @@ def start_page(request: Request, database: DatabaseDep, person: PersonDep) -> HT
             ),
             None,
         )
+    knowledge = load_knowledge_base()
+    unanswered = assessment.safety.unanswered if assessment else []
     return render(
         request,
         "session_start.html.j2",
         assessment=assessment,
         level=assessment.safety.level.value if assessment else None,
         allowed=allowed,
-        serious=serious,
-        others=others,
+        release=release,
+        headline_paused=knowledge.gates.headline_paused,
+        answer_again=knowledge.gates.answer_again_browser,
         cautions=cautions,
-        unanswered=[flag.value for flag in assessment.safety.unanswered] if assessment else [],
-        unfinished=unfinished if allowed else None,
-        tools=load_knowledge_base().tools,
+        unanswered=[knowledge.question(question).text for question in unanswered],
+        unfinished=unfinished,
+        tools=knowledge.tools,
         preferred_tool=preferred_tool.value if preferred_tool else "",
         min_minutes=MIN_MINUTES,
         max_minutes=MAX_MINUTES,
@@ -135,6 +131,7 @@ def run_page(
         data_json=json_data_block(data),
         questions=RATING_QUESTIONS,
         felt={felt.value: label for felt, label in FELT_LABELS.items()},
+        adverse_events=load_knowledge_base().gates.adverse_events,
         stop_at_once=STOP_AT_ONCE,
         description=_describe(record),
     )
@@ -151,9 +148,19 @@ def page_data(record: SessionRecord, *, speed: float) -> dict[str, Any]:
         "stale_after": session_events.STALE_PROMPT_AFTER,
         "pain_up_points": PAIN_UP_POINTS,
         "pain_advice": PAIN_UP_ADVICE,
+        "release_words": _release_words(),
         "phases": PHASE_LABELS,
         "ratings": RATING_LABELS,
         "api": f"/api/v1/sessions/{record.id}",
+    }
+
+
+def _release_words() -> dict[str, str]:
+    gates = load_knowledge_base().gates
+    return {
+        "paused": gates.headline_paused,
+        "urgent": gates.headline_urgent,
+        "answer_again": gates.answer_again_browser,
     }
 
 

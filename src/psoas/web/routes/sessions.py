@@ -7,6 +7,7 @@ session and carries on at the stored step with the time that was left.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -79,7 +80,14 @@ def checkpoint(session_id: int, body: JsonBody, database: DatabaseDep) -> Respon
 
 @router.post("/sessions/{session_id}/aftermath")
 def aftermath(session_id: int, body: JsonBody, database: DatabaseDep) -> dict[str, Any]:
-    """Keep the ratings after the session and what was felt."""
+    """Keep the ratings after the session, what was felt and what went wrong.
+
+    The answer is the session record plus ``release``: whether self-release may go
+    on, and why not (anything that went wrong pauses it; some things mean seek care).
+    """
     found = parse_aftermath(body, source="aftermath")
-    sessions.record_aftermath(database, session_id=session_id, aftermath=found)
-    return sessions.session_record(database, session_id=session_id).to_document()
+    status = sessions.record_aftermath(
+        database, session_id=session_id, aftermath=found, today=date.today()
+    )
+    document = sessions.session_record(database, session_id=session_id).to_document()
+    return {**document, "release": status.model_dump(mode="json")}

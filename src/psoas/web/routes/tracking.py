@@ -104,5 +104,6 @@ def _outcome(outcome: TrackingOutcome) -> dict[str, Any]:
         "rescreen_impossible": outcome.rescreen_impossible,
         "plan_version": outcome.plan_version,
         "notes": outcome.notes,
+        "paused": outcome.paused,
         "progress": outcome.progress.to_document(),
     }

@@ -2,8 +2,12 @@
  *
  * A form opts in with data-post (where to POST) and data-schema (the contract's name).
  * Each answer is an element with data-field (a dotted path such as red_flags.hernia)
- * and data-type: number, text, bool (a fieldset of yes/no radios, sent as true/false) or list (a fieldset
- * of checkboxes). Blank answers are left out, so they stay "not known". Repeated rows
+ * and data-type: number, text, bool (a fieldset of yes/no radios, sent as true/false; a
+ * "not sure" radio sends nothing), list (a fieldset of checkboxes), choice (radios whose
+ * data-sets hold the fields each answer sets, as JSON) or checklist (tick what applies:
+ * ticked items are true; once anything is ticked, or "None of these", the rest are false,
+ * unless "Not sure" is ticked, which leaves them open). Blank answers are left out, so
+ * they stay "not known". Repeated rows
  * live in a [data-list] container; their inputs carry data-key and get their numbered
  * data-field (lifestyle.activities.0.kind) when the form is sent, so the server's
  * problems land next to the right input. Nothing here is inline: the page's content
@@ -29,7 +33,8 @@
     }
     if (type === "bool") {
       const chosen = element.querySelector("input:checked");
-      return chosen ? chosen.value === "yes" : undefined;
+      if (!chosen || chosen.value === "unsure") return undefined;
+      return chosen.value === "yes";
     }
     const text = element.value.trim();
     if (text === "") return undefined;
@@ -69,15 +74,47 @@
     });
   }
 
+  // The fields a choice or a checklist sets, as [path, value] pairs (none: left open).
+  function fieldsOf(element) {
+    if (element.dataset.type === "choice") {
+      const chosen = element.querySelector("input:checked");
+      return chosen ? Object.entries(JSON.parse(chosen.dataset.sets)) : [];
+    }
+    const items = Array.from(element.querySelectorAll("input[data-item]"));
+    const ticked = items.filter((box) => box.checked);
+    const none = element.querySelector("input[data-none]").checked;
+    const unsure = element.querySelector("input[data-unsure]").checked;
+    const answered = ticked.length > 0 || none;
+    return items
+      .filter((box) => box.checked || (answered && !unsure))
+      .map((box) => [box.value, box.checked]);
+  }
+
   function readForm(form) {
     numberRows(form);
     const documentOut = { schema: form.dataset.schema };
     form.querySelectorAll("[data-field][data-type]").forEach((element) => {
+      if (element.dataset.type === "choice" || element.dataset.type === "checklist") {
+        fieldsOf(element).forEach(([path, value]) => setPath(documentOut, path, value));
+        return;
+      }
       const value = valueOf(element);
       if (value !== undefined) setPath(documentOut, element.dataset.field, value);
     });
     return documentOut;
   }
+
+  // "None of these" and the items of a checklist exclude each other.
+  document.addEventListener("change", (event) => {
+    const box = event.target;
+    const list = box.closest && box.closest('[data-type="checklist"]');
+    if (!list || !box.checked) return;
+    if ("none" in box.dataset) {
+      list.querySelectorAll("input[data-item]").forEach((item) => { item.checked = false; });
+    } else if ("item" in box.dataset) {
+      list.querySelector("input[data-none]").checked = false;
+    }
+  });
 
   function targetOf(form, field) {
     let path = field;
@@ -188,7 +225,9 @@
   function showOutcome(form, answer) {
     const outcome = form.querySelector("[data-outcome]");
     const notes = (answer && answer.notes) || [];
+    const paused = (answer && answer.paused) || [];
     outcome.replaceChildren(element("p", "Saved."));
+    paused.forEach((message) => outcome.append(element("p", message, "problem paused")));
     notes.forEach((note) => outcome.append(element("p", note)));
     showSafety(form, answer);
   }

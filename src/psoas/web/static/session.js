@@ -557,6 +557,7 @@
       summarySpent: byId("summary-spent"),
       summaryChange: byId("summary-change"),
       painAdvice: byId("pain-advice"),
+      releaseAdvice: byId("release-advice"),
     };
     const speaker = new Speaker(data.stale_after);
     const wakeLock = new WakeLock();
@@ -808,9 +809,11 @@
       event.preventDefault();
       showMessage(el.afterError, "");
       el.afterSubmit.disabled = true;
+      const adverse = [...el.afterForm.querySelectorAll('input[name="adverse"]:checked')];
       const body = {
         ratings: ratingsFrom(el.afterForm, "after-"),
         felt: felt.filter((box) => box.checked).map((box) => box.value),
+        adverse_events: adverse.map((box) => box.value),
       };
       try {
         await saver.settled();
@@ -860,7 +863,31 @@
         .map((name) => `Your ${(data.ratings[name] || name).toLowerCase()} is ${change[name]} points higher than before.`)
         .join(" ");
       showMessage(el.painAdvice, advice ? `${advice} ${data.pain_advice}` : "");
+      showRelease(done.release);
       el.summaryHeading.focus();
+    }
+
+    // What went wrong, and why release is now paused: the server's words, as they came.
+    function showRelease(release) {
+      if (!release || release.allowed) {
+        el.releaseAdvice.hidden = true;
+        return;
+      }
+      const urgent = release.holds.some((hold) => hold.level === "urgent");
+      el.releaseAdvice.className = `card safety safety-${urgent ? "urgent" : "caution"}`;
+      const heading = document.createElement("p");
+      heading.className = "summary-title";
+      heading.textContent = urgent ? data.release_words.urgent : data.release_words.paused;
+      const list = document.createElement("ul");
+      for (const hold of release.holds) {
+        const item = document.createElement("li");
+        item.textContent = hold.message;
+        list.append(item);
+      }
+      const next = document.createElement("p");
+      next.textContent = data.release_words.answer_again;
+      el.releaseAdvice.replaceChildren(heading, list, next);
+      el.releaseAdvice.hidden = false;
     }
 
     // -- on load: where is this session? ---------------------------------------------------

@@ -1,0 +1,159 @@
+"""The safety screen that counts now, and the gates over time that pause self-release.
+
+The screen that counts is the person's newest answers (the intake behind their
+newest assessment) screened by *today's* rules, so a rule added in a new
+version of psoas applies at once, not only after the next intake. The pauses
+(:mod:`psoas.core.gates`) are stored as they happen, in the same transaction
+as the record that caused them, so an acknowledged 9/10 check-in has always
+paused release. A pause lasts until the person answers the safety questions
+again: a screen psoas made by itself after a warning sign does not lift one.
+
+The functions taking a ``Session`` run inside a caller's transaction; the
+others open their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import AdverseEventId, MetricId
+from psoas.core.assessment import Assessment, assess
+from psoas.core.gates import (
+    PAIN_METRICS,
+    PainReading,
+    Pause,
+    RecordedPause,
+    ReleaseStatus,
+    adverse_event_pause,
+    pain_pauses,
+    release_status,
+)
+from psoas.core.intake import Intake, parse_intake
+from psoas.core.measures import CheckIn, Measurement
+from psoas.core.progress import baselines
+from psoas.store import Database
+from psoas.store import repository as repo
+from psoas.store.tables import AssessmentRow, IntakeRow, PersonRow
+
+INTAKE_PAIN = {MetricId.LOW_BACK_PAIN: "low_back_pain", MetricId.HIP_PAIN: "hip_pain"}
+"""The intake's symptom ratings that pain ratings are compared with."""
+
+
+def status(database: Database, *, person: str, today: date) -> ReleaseStatus:
+    """Whether self-release may go ahead today for ``person``, and every reason it may not."""
+    with database.transaction() as session:
+        person_row = repo.find_person(session, label=person)
+        return status_in(session, person_row, today)
+
+
+def status_in(session: Session, person_row: PersonRow | None, today: date) -> ReleaseStatus:
+    """:func:`status` inside a caller's transaction (no person: no screen)."""
+    knowledge = load_knowledge_base()
+    current = current_screen(session, person_row) if person_row is not None else None
+    answered = (
+        repo.latest_answered_assessment(session, person_id=person_row.id)
+        if person_row is not None
+        else None
+    )
+    pauses: list[RecordedPause] = []
+    if person_row is not None and answered is not None:
+        pauses = [
+            RecordedPause(pause=Pause.model_validate(row.document), recorded_at=row.recorded_at)
+            for row in repo.pauses_of(session, person_id=person_row.id, after=answered.created_at)
+        ]
+    return release_status(
+        safety=current[1].safety if current else None,
+        screened_at=answered.created_at if answered else None,
+        pauses=pauses,
+        today=today,
+        knowledge=knowledge,
+    )
+
+
+def current_screen(
+    session: Session, person_row: PersonRow
+) -> tuple[AssessmentRow, Assessment, Intake] | None:
+    """The newest assessment row, and its answers screened by today's rules."""
+    row = repo.latest_assessment(session, person_id=person_row.id)
+    if row is None:
+        return None
+    intake_row = session.get(IntakeRow, row.intake_id)
+    assert intake_row is not None  # the foreign key holds it
+    intake = parse_intake(intake_row.document, source=f"stored intake {intake_row.id}")
+    return row, assess(intake, load_knowledge_base()), intake
+
+
+def pain_references(
+    session: Session, person_row: PersonRow
+) -> tuple[dict[MetricId, float], dict[MetricId, float]]:
+    """What a pain rating is compared with: the intake's ratings, and the tracked baseline."""
+    intake: dict[MetricId, float] = {}
+    current = current_screen(session, person_row)
+    if current is not None:
+        symptoms = current[2].symptoms
+        for metric, name in INTAKE_PAIN.items():
+            value = getattr(symptoms, name)
+            if value is not None:
+                intake[metric] = float(value)
+    dated = [
+        (row.taken_on, Measurement.model_validate(row.document).values())
+        for row in repo.measurements_of(session, person_id=person_row.id)
+    ] + [
+        (row.day, CheckIn.model_validate(row.document).values())
+        for row in repo.check_ins_of(session, person_id=person_row.id)
+    ]
+    return intake, baselines(dated, PAIN_METRICS)
+
+
+def pause_for_pain(
+    session: Session,
+    person_row: PersonRow,
+    dated_values: Iterable[tuple[date, dict[MetricId, float]]],
+    *,
+    references: tuple[dict[MetricId, float], dict[MetricId, float]],
+    today: date,
+    rises_count: bool = True,
+) -> list[Pause]:
+    """Store the pauses these pain ratings call for (see :func:`psoas.core.gates.pain_pauses`)."""
+    readings = [
+        PainReading(metric=metric, value=value, day=day)
+        for day, values in dated_values
+        for metric, value in values.items()
+        if metric in PAIN_METRICS
+    ]
+    intake, baseline = references
+    found = pain_pauses(
+        readings,
+        intake=intake,
+        baseline=baseline,
+        today=today,
+        knowledge=load_knowledge_base(),
+        rises_count=rises_count,
+    )
+    _store(session, person_row, found)
+    return found
+
+
+def pause_for_adverse_events(
+    session: Session, person_row: PersonRow, events: Sequence[AdverseEventId], *, session_id: int
+) -> Pause | None:
+    """Store the pause a session's adverse events call for, if any."""
+    pause = adverse_event_pause(events, session_id=session_id, knowledge=load_knowledge_base())
+    if pause is not None:
+        _store(session, person_row, [pause])
+    return pause
+
+
+def _store(session: Session, person_row: PersonRow, pauses: Iterable[Pause]) -> None:
+    for pause in pauses:
+        repo.save_pause(
+            session,
+            person_id=person_row.id,
+            kind=pause.kind.value,
+            level=pause.level.value,
+            document=pause.model_dump(mode="json", exclude_defaults=True),
+        )
