@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from psoas.content.vocabulary import RedFlagId
+from psoas.content.vocabulary import MedicalConditionId, RedFlagId, VascularRiskId
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.services import care, tracking
 from psoas.services.tracking import TrackingOutcome
@@ -26,10 +26,45 @@ def all_flags(value: bool = False, **overrides: bool) -> dict[str, bool]:
     return flags
 
 
+def all_conditions(value: bool = False, **overrides: bool) -> dict[str, bool]:
+    """Every health-condition question answered ``value``, with some answered otherwise."""
+    answers = {condition.value: value for condition in MedicalConditionId}
+    answers.update(overrides)
+    return answers
+
+
+def all_vascular(value: bool = False, **overrides: bool) -> dict[str, bool]:
+    """Every artery question answered ``value``, with some answered otherwise."""
+    answers = {question.value: value for question in VascularRiskId}
+    answers.update(overrides)
+    return answers
+
+
+def answered_screen() -> dict[str, Any]:
+    """Every safety question answered so that nothing stands in the way (age 35)."""
+    return {
+        "person": {"age": 35, "pregnant": False, "recent_birth": False},
+        "history": {"recent_surgery": False},
+        "red_flags": all_flags(),
+        "vascular_risk": all_vascular(),
+        "conditions": all_conditions(),
+    }
+
+
 def intake(**sections: Any) -> dict[str, Any]:
-    """A valid intake document: all red flags answered 'no' unless given."""
-    document: dict[str, Any] = {"schema": SCHEMA, "red_flags": all_flags()}
-    document.update(sections)
+    """A valid intake document with every safety question answered "no" (age 35).
+
+    A section given as a mapping is merged into that default: ``person={"age": 70}``
+    changes the age only, and a field given as None is left out (not answered).
+    Anything else (``tools=[...]``) replaces the value.
+    """
+    document: dict[str, Any] = {"schema": SCHEMA, **answered_screen()}
+    for name, given in sections.items():
+        if isinstance(given, dict) and isinstance(document.get(name), dict):
+            merged = {**document[name], **given}
+            document[name] = {key: value for key, value in merged.items() if value is not None}
+        else:
+            document[name] = given
     return document
 
 
@@ -70,10 +105,20 @@ tools = st.one_of(
     ),
 )
 
+
+def _answers(ids: Any) -> st.SearchStrategy[dict[str, Any]]:
+    """A yes/no section: all answered at random, all "no", or some left out."""
+    return st.one_of(
+        st.fixed_dictionaries({i.value: st.booleans() for i in ids}),
+        st.fixed_dictionaries({i.value: st.just(False) for i in ids}),
+        _section(**{i.value: flag for i in ids}),
+    )
+
+
 valid_intakes: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {"schema": st.just(SCHEMA)},
     optional={
-        "person": _section(age=st.integers(12, 110), pregnant=flag),
+        "person": _section(age=st.integers(12, 110), pregnant=flag, recent_birth=flag),
         "lifestyle": _section(
             sitting_hours_per_day=st.one_of(st.integers(0, 24), st.floats(0, 24, allow_nan=False)),
             standing_desk=flag,
@@ -96,14 +141,50 @@ valid_intakes: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
             worse_after_sitting=flag,
         ),
         # Weighted towards fully answered screens so plenty of plans reach self-release.
-        "red_flags": st.one_of(
-            st.fixed_dictionaries({f.value: st.booleans() for f in RedFlagId}),
-            st.fixed_dictionaries({f.value: st.just(False) for f in RedFlagId}),
-            _section(**{f.value: flag for f in RedFlagId}),
-        ),
+        "red_flags": _answers(RedFlagId),
+        "vascular_risk": _answers(VascularRiskId),
+        "conditions": _answers(MedicalConditionId),
         "tools": _optional(tools),
     },
 )
+"""Any valid intake: every field may be left out, and safety answers are often all "no"."""
+
+
+_everyday = {"lifestyle", "posture", "strength", "symptoms", "tools"}
+
+
+def _answered(base: dict[str, Any], screen: dict[str, Any]) -> dict[str, Any]:
+    return {"schema": SCHEMA, **screen, **{k: v for k, v in base.items() if k in _everyday}}
+
+
+_all_answered_at_random = st.fixed_dictionaries(
+    {
+        "person": st.fixed_dictionaries(
+            {"age": st.integers(12, 110), "pregnant": flag, "recent_birth": flag}
+        ),
+        "history": st.one_of(
+            st.fixed_dictionaries({"recent_surgery": st.just(False)}),
+            st.fixed_dictionaries({"surgeries": surgeries}),
+        ),
+        "red_flags": st.fixed_dictionaries({f.value: flag for f in RedFlagId}),
+        "vascular_risk": st.fixed_dictionaries({v.value: flag for v in VascularRiskId}),
+        "conditions": st.fixed_dictionaries({c.value: flag for c in MedicalConditionId}),
+    }
+)
+
+screened_intakes: st.SearchStrategy[dict[str, Any]] = st.one_of(
+    valid_intakes,
+    st.builds(
+        lambda base, age: _answered(
+            base,
+            {**answered_screen(), "person": {"age": age, "pregnant": False, "recent_birth": False}},
+        ),
+        valid_intakes,
+        st.integers(12, 64),
+    ),
+    st.builds(_answered, valid_intakes, _all_answered_at_random),
+)
+"""Valid intakes, a good share of them fully answered so that self-release can be reached."""
 
 
 EXAMPLE_TODAY = date(2026, 11, 16)

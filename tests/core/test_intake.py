@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from psoas.core.intake import Intake, parse_intake
+from psoas.content import KnowledgeBase
+from psoas.content.vocabulary import QuestionId, ThresholdId
+from psoas.core.intake import SURGERY_WINDOW_WEEKS, Intake, SurgeryRegion, parse_intake
 from psoas.documents import parse_text, read_document
 from psoas.errors import InvalidDocument, UnreadableFile
 from tests.factories import intake
@@ -31,6 +33,7 @@ def test_a_full_contract_example_is_accepted() -> None:
         history={
             "injuries": ["low_back_strain"],
             "surgeries": [{"region": "abdominal", "weeks_ago": 6}],
+            "recent_surgery": True,
         },
         tools=["pso_rite", "foam_roller"],
     )
@@ -42,8 +45,35 @@ def test_a_full_contract_example_is_accepted() -> None:
 def test_left_out_means_unknown_not_no() -> None:
     parsed = parse_intake({"schema": "psoas.intake/1"})
     assert parsed.red_flags.hernia is None
-    assert len(parsed.unanswered_red_flags()) == 13
+    assert all(parsed.answer(question) is None for question in QuestionId)
     assert parsed.to_document() == {"schema": "psoas.intake/1"}
+
+
+def test_an_empty_surgeries_list_answers_no_and_a_missing_one_is_unknown() -> None:
+    assert (
+        parse_intake({"schema": "psoas.intake/1", "history": {"surgeries": []}}).answer(
+            QuestionId.RECENT_SURGERY
+        )
+        is False
+    )
+    assert (
+        parse_intake({"schema": "psoas.intake/1", "history": {}}).answer(QuestionId.RECENT_SURGERY)
+        is None
+    )
+
+
+def test_no_recent_operation_cannot_list_a_recent_one() -> None:
+    surgeries = [{"region": "hip", "weeks_ago": 3}]
+    problems = _problems(intake(history={"recent_surgery": False, "surgeries": surgeries}))
+    assert problems == [
+        "history: recent_surgery is false, but surgeries lists an operation 3 weeks ago "
+        "(within 12 weeks)"
+    ]
+
+
+def test_the_contract_window_matches_the_sourced_threshold(knowledge: KnowledgeBase) -> None:
+    window = knowledge.threshold(ThresholdId.SURGERY_WINDOW_WEEKS)
+    assert window == SURGERY_WINDOW_WEEKS
 
 
 def test_misspelt_red_flag_is_named_with_a_suggestion() -> None:
@@ -139,11 +169,10 @@ def test_unreadable_files_say_why(
 
 def test_recent_surgery_window_is_twelve_weeks() -> None:
     def parsed(weeks: int) -> Intake:
-        return parse_intake(
-            intake(history={"surgeries": [{"region": "pelvic", "weeks_ago": weeks}]})
-        )
+        surgeries = [{"region": "pelvic", "weeks_ago": weeks}]
+        return parse_intake(intake(history={"recent_surgery": None, "surgeries": surgeries}))
 
-    from psoas.core.intake import SurgeryRegion
-
-    assert parsed(11).recent_surgery(SurgeryRegion.PELVIC)
-    assert not parsed(12).recent_surgery(SurgeryRegion.PELVIC)
+    assert parsed(11).history.recent_regions() == {SurgeryRegion.PELVIC}
+    assert parsed(11).answer(QuestionId.RECENT_SURGERY) is True
+    assert parsed(12).history.recent_regions() == set()
+    assert parsed(12).answer(QuestionId.RECENT_SURGERY) is False

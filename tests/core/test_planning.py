@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from psoas.content import KnowledgeBase
 from psoas.content.vocabulary import FactorId, ToolId
 from psoas.core.assessment import assess
@@ -105,3 +107,113 @@ def test_programs_stay_short_enough_to_keep_up(knowledge: KnowledgeBase) -> None
     assert kinds.count(PlanItemKind.STRETCH) <= 3
     assert kinds.count(PlanItemKind.STRENGTHEN) <= 3
     assert len(plan.items) <= 16
+
+
+# --- Safety v2: what each condition takes out of the plan, and what stands in ----------------
+
+EVERY_CAUSE = {
+    "lifestyle": {
+        "sitting_hours_per_day": 10,
+        "stress": 8,
+        "activities": [{"kind": "running", "sessions_per_week": 5}],
+    },
+    "posture": {"anterior_pelvic_tilt": True, "exaggerated_lumbar_curve": True},
+    "strength": {"weak_core": True, "weak_glutes": True},
+    "history": {"injuries": ["low_back_strain"]},
+    "tools": ["pso_rite"],
+}
+
+
+def _techniques(knowledge: KnowledgeBase, **sections: object) -> set[str]:
+    merged = {**EVERY_CAUSE}
+    for name, value in sections.items():
+        current = merged.get(name)
+        merged[name] = (
+            {**current, **value} if isinstance(current, dict) and isinstance(value, dict) else value
+        )
+    return set(_by_technique(_plan(knowledge, **merged)))
+
+
+def test_recent_hip_surgery_spares_the_hip(knowledge: KnowledgeBase) -> None:
+    surgery = {"recent_surgery": True, "surgeries": [{"region": "hip", "weeks_ago": 5}]}
+    found = _techniques(knowledge, history=surgery)
+    assert not found & {
+        "self_release_pso_rite",
+        "clamshell",
+        "couch_stretch",
+        "half_kneeling_psoas_stretch",
+        "standing_lunge_stretch",
+        "side_reach_lunge_stretch",
+        "hourly_movement_break",  # leg swings and a lunge stretch
+        "bird_dog",
+        "side_plank",
+    }
+    assert {"gentle_movement_break", "belly_bracing", "glute_bridge"} <= found
+
+
+def test_recent_trunk_surgery_leaves_out_knees_to_chest(knowledge: KnowledgeBase) -> None:
+    for region in ("abdominal", "pelvic", "spinal"):
+        surgery = {"recent_surgery": True, "surgeries": [{"region": region, "weeks_ago": 3}]}
+        found = _techniques(knowledge, history=surgery)
+        assert "supine_psoas_stretch" not in found, region
+        assert "self_release_pso_rite" not in found, region
+
+
+def test_other_surgery_says_to_follow_the_surgeon(knowledge: KnowledgeBase) -> None:
+    surgery = {"recent_surgery": True, "surgeries": [{"region": "other", "weeks_ago": 2}]}
+    plan = _plan(knowledge, **{**EVERY_CAUSE, "history": surgery})
+    advice = next(item for item in plan.items if item.technique == "check_with_a_clinician")
+    assert advice.why == ["recent_other_surgery"] and "surgeon" in advice.reasons[0]
+    assert "self_release_pso_rite" not in _by_technique(plan)
+
+
+def test_pregnancy_offers_the_side_lying_stretch_instead(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **{**EVERY_CAUSE, "person": {"pregnant": True}})
+    items = _by_technique(plan)
+    assert not set(items) & {"couch_stretch", "side_reach_lunge_stretch", "supine_psoas_stretch"}
+    side = next(item for item in plan.items if item.technique == "side_lying_hip_flexor_stretch")
+    assert side.reasons[-1].startswith("Offered instead of:")
+    assert "self_release_pso_rite" not in items
+
+
+@pytest.mark.parametrize(
+    ("condition", "left_out"),
+    [
+        ("osteoporosis", {"supine_psoas_stretch"}),
+        ("spinal_stenosis_or_spondylolisthesis", {"couch_stretch", "side_reach_lunge_stretch"}),
+        ("uncontrolled_high_blood_pressure", {"side_plank"}),
+    ],
+)
+def test_modifying_conditions_leave_out_what_they_must(
+    knowledge: KnowledgeBase, condition: str, left_out: set[str]
+) -> None:
+    found = _techniques(knowledge, conditions={condition: True})
+    assert not found & left_out
+    assert "self_release_pso_rite" in found  # release itself stays
+
+
+def test_aortic_risk_keeps_exercise_and_suggests_asking_a_doctor(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **{**EVERY_CAUSE, "person": {"age": 70}})
+    items = _by_technique(plan)
+    assert "self_release_pso_rite" not in items and "release_preparation" not in items
+    assert any(item.kind is PlanItemKind.STRETCH for item in plan.items)
+    assert items["check_with_a_clinician"] == ["aortic_risk"]
+
+
+def test_an_unanswered_urgent_question_gives_only_the_questions_and_reading(
+    knowledge: KnowledgeBase,
+) -> None:
+    plan = _plan(knowledge, **{**EVERY_CAUSE, "red_flags": {"both_legs_symptoms": None}})
+    assert {item.kind for item in plan.items} <= {PlanItemKind.EDUCATION}
+    questions = next(item for item in plan.items if item.technique == "answer_safety_questions")
+    assert any("both legs" in reason for reason in questions.reasons)
+
+
+def test_other_unanswered_questions_are_listed_in_the_plan(knowledge: KnowledgeBase) -> None:
+    plan = _plan(knowledge, **{**EVERY_CAUSE, "person": {"pregnant": None, "recent_birth": None}})
+    questions = next(item for item in plan.items if item.technique == "answer_safety_questions")
+    assert questions.why == ["unanswered_questions"]
+    assert any("pregnant" in reason for reason in questions.reasons)
+    # Until it is answered, the plan already leaves out what a pregnancy would.
+    assert "couch_stretch" not in _by_technique(plan)
+    assert any(item.kind is PlanItemKind.STRETCH for item in plan.items)

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from psoas.content import KnowledgeBase, load_knowledge_base
-from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.content.vocabulary import MetricId, RedFlagId, SafetyLevel
+from psoas.core.gates import HoldKind, ReleaseHold, ReleaseStatus
 from psoas.core.measures import CheckIn, Measurement, parse_check_in, parse_measurement
 from psoas.core.planning import ProgramPhase
 from psoas.core.progress import (
@@ -39,7 +40,17 @@ def check_in(n: int, pain: int | None = None, **fields: object) -> CheckIn:
     return parse_check_in({"day": day(n).isoformat(), "low_back_pain": pain, **fields})
 
 
-def progress(knowledge: KnowledgeBase, *, as_of: int, **records: object):
+CLEAR = ReleaseStatus(allowed=True, level=SafetyLevel.CLEAR, screened_at=None, holds=[])
+"""Release allowed today by a clear screen."""
+
+
+def progress(
+    knowledge: KnowledgeBase,
+    *,
+    as_of: int,
+    release: ReleaseStatus | None = CLEAR,
+    **records: object,
+):
     return compute_progress(
         measurements=records.get("measurements", []),  # type: ignore[arg-type]
         check_ins=records.get("check_ins", []),  # type: ignore[arg-type]
@@ -47,7 +58,14 @@ def progress(knowledge: KnowledgeBase, *, as_of: int, **records: object):
         plans=records.get("plans", [SPAN]),  # type: ignore[arg-type]
         knowledge=knowledge,
         as_of=day(as_of),
+        release=release,
     )
+
+
+def _paused(kind: HoldKind, level: SafetyLevel = SafetyLevel.CAUTION) -> ReleaseStatus:
+    hold = ReleaseHold(kind=kind, level=level, since=None, message="paused")
+    screen = SafetyLevel.CLEAR if kind is not HoldKind.SCREEN else level
+    return ReleaseStatus(allowed=False, level=screen, screened_at=None, holds=[hold])
 
 
 def test_change_is_between_the_first_and_the_last_week_means(knowledge: KnowledgeBase) -> None:
@@ -196,13 +214,13 @@ def test_a_new_warning_sign_asks_for_a_new_screen_for_two_weeks(knowledge: Knowl
 
 
 def _steady_improvement(adherence_days: int) -> list[CheckIn]:
-    """Six weeks of pain falling from 6 to 3, with the stretch done on so many days a week."""
+    """Pain from 6 to 4 to 3 over two weeks, held at 3 for four more, the stretch done so often."""
     logs = []
     for n in range(42):
         done = ["stretch"] if n % 7 < adherence_days else []
         if n % 7 in (1, 4):
             done.append("release")
-        logs.append(check_in(n, round(6 - 3 * n / 41), done=done))
+        logs.append(check_in(n, 6 if n < 7 else 4 if n < 14 else 3, done=done))
     return logs
 
 
@@ -221,6 +239,67 @@ def test_steady_improvement_with_good_adherence_moves_to_maintenance(
         knowledge, as_of=42, check_ins=_steady_improvement(adherence_days=6), plans=[kept]
     )
     assert already.recommendations == []
+
+
+@pytest.mark.parametrize(
+    "release",
+    [
+        None,
+        _paused(HoldKind.PAIN),
+        _paused(HoldKind.ADVERSE_EVENT),
+        _paused(HoldKind.OLD_SCREEN),
+        _paused(HoldKind.SCREEN, SafetyLevel.REFER),
+        _paused(HoldKind.SCREEN, SafetyLevel.URGENT),
+    ],
+    ids=["no-screen-known", "pain", "adverse-event", "old-screen", "refer", "urgent"],
+)
+def test_never_maintenance_while_paused_or_referred(
+    knowledge: KnowledgeBase, release: ReleaseStatus | None
+) -> None:
+    found = progress(
+        knowledge, as_of=42, check_ins=_steady_improvement(adherence_days=6), release=release
+    )
+    assert RecommendationKind.MAINTENANCE not in [r.kind for r in found.recommendations]
+
+
+def test_maintenance_needs_the_improvement_held_over_four_weeks(knowledge: KnowledgeBase) -> None:
+    # Five weeks at 6, then a good last week at 3: improved now, but not held.
+    logs = [check_in(n, 6 if n < 35 else 3, done=["stretch", "release"]) for n in range(42)]
+    found = progress(knowledge, as_of=42, check_ins=logs)
+    pain = found.metric(MetricId.LOW_BACK_PAIN)
+    assert pain is not None and pain.verdict is Verdict.IMPROVED
+    assert RecommendationKind.MAINTENANCE not in [r.kind for r in found.recommendations]
+
+
+def test_the_baseline_is_the_first_seven_days_with_values(knowledge: KnowledgeBase) -> None:
+    # Every other day: the baseline holds the first 7 values (days 0-12), not one week's 4.
+    logs = [check_in(2 * n, 6 if n < 7 else 2) for n in range(20)]
+    pain = progress(knowledge, as_of=38, check_ins=logs).metric(MetricId.LOW_BACK_PAIN)
+    assert pain is not None
+    assert (pain.baseline.start, pain.baseline.end, pain.baseline.days) == (day(0), day(12), 7)
+    assert pain.baseline.mean == 6.0
+
+
+def test_a_much_worse_global_rating_suggests_a_clinician(knowledge: KnowledgeBase) -> None:
+    def rated(n: int, change: int) -> Measurement:
+        return parse_measurement(
+            {"taken_on": day(n).isoformat(), "global_rating_of_change": change}
+        )
+
+    worse = progress(knowledge, as_of=20, measurements=[rated(10, 1), rated(20, -3)])
+    assert [r.kind for r in worse.recommendations] == [RecommendationKind.SEE_CLINICIAN]
+    assert "-3" in worse.recommendations[0].reason
+    slightly = progress(knowledge, as_of=20, measurements=[rated(20, -2)])
+    assert slightly.recommendations == []
+
+
+def test_no_improvement_after_six_weeks_suggests_a_clinician(knowledge: KnowledgeBase) -> None:
+    flat = [check_in(n, 5) for n in range(43)]
+    found = progress(knowledge, as_of=42, check_ins=flat)
+    assert [r.kind for r in found.recommendations] == [RecommendationKind.SEE_CLINICIAN]
+    assert "6 weeks" in found.recommendations[0].reason
+    early = progress(knowledge, as_of=40, check_ins=flat[:41])
+    assert early.recommendations == []
 
 
 # Properties --------------------------------------------------------------------------------

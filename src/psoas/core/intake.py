@@ -286,18 +286,6 @@ class Intake(_Section):
             raise ValueError("each tool may be listed once")
         return tools
 
-    def answered(self, flag: RedFlagId) -> bool:
-        """Whether this red-flag question was answered (true or false)."""
-        return self.red_flags.answer(flag) is not None
-
-    def unanswered_red_flags(self) -> list[RedFlagId]:
-        """The red-flag questions left out, in the contract's order."""
-        return [flag for flag in RedFlagId if not self.answered(flag)]
-
-    def present_red_flags(self) -> list[RedFlagId]:
-        """The red flags answered "yes", in the contract's order."""
-        return [flag for flag in RedFlagId if self.red_flags.answer(flag) is True]
-
     def owned_tools(self) -> list[ToolId]:
         """The release tools the person owns, in the order they listed them."""
         return [ToolId(choice.value) for choice in self.tools or () if choice != ToolChoice.NONE]

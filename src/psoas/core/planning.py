@@ -213,6 +213,10 @@ def build_plan(
         planner.add_self_care(intake, assessment.factors)
         planner.add_stand_ins()
         planner.add_advice()
+        if safety.unanswered:
+            planner.add_open_questions(intake, urgent_only=False)
+        if not planner.items():
+            planner.add_general_care(assessment.factors)
         if phase is ProgramPhase.MAINTENANCE:
             planner.maintain()
     return Plan(
@@ -245,16 +249,26 @@ class _Planner:
             if reason.level is level:
                 self.add(technique_id, reason.flag, reason.message)
 
-    def add_open_questions(self, intake: Intake) -> None:
-        """The questions whose answer could mean care now, each with why it matters."""
-        questions = open_questions(intake, self.knowledge, level=SafetyLevel.URGENT)
+    def add_open_questions(self, intake: Intake, *, urgent_only: bool = True) -> None:
+        """The questions still open (those that could mean care now, or all), each with why."""
+        if urgent_only:
+            questions = open_questions(intake, self.knowledge, level=SafetyLevel.URGENT)
+            why = DerivedConditionId.UNANSWERED_URGENT_QUESTIONS
+        else:
+            questions = self.safety.unanswered
+            why = DerivedConditionId.UNANSWERED_QUESTIONS
         if not questions:
             return
-        why = DerivedConditionId.UNANSWERED_URGENT_QUESTIONS
         draft = self.add(ANSWER_THE_QUESTIONS, why, self.knowledge.rule(why).message)
         for question in questions:
             found = self.knowledge.question(question)
             draft.reasons.append(f"{found.text} {found.why}")
+
+    def add_general_care(self, factors: list[Factor]) -> None:
+        """What suits almost everyone, when no cause stands out (or all else is ruled out)."""
+        for technique_id in ("diaphragmatic_breathing", "half_kneeling_psoas_stretch", "walking"):
+            self.add(technique_id, *self._general_why(factors))
+        self.add("psoas_basics", *self._general_why(factors))
 
     def add_stand_ins(self) -> None:
         """Where a chosen technique is ruled out, the one that stands in for it, saying why."""
@@ -296,12 +310,7 @@ class _Planner:
                 if self.techniques[technique_id].kind not in _HANDLED_SEPARATELY:
                     self.add(technique_id, factor.id, self._reason(factor), factor.score)
         if not active:
-            for technique_id in (
-                "diaphragmatic_breathing",
-                "half_kneeling_psoas_stretch",
-                "walking",
-            ):
-                self.add(technique_id, *self._general_why(factors))
+            self.add_general_care(factors)
         if self.safety.self_release_allowed:
             self._add_self_release(intake, active, factors)
 

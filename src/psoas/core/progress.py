@@ -4,14 +4,17 @@ Everything here is a pure function of dated records, so it is the same
 whatever order they arrive in:
 
 - Each metric becomes one value per day (the mean of that day's values).
-- **Baseline** is the mean of the first 7 days *with values* (however far
-  apart they are), **current** the mean of the 7 calendar days ending at the
-  latest value, **a month ago** the 7 days ending 30 days before it. Averaging
-  a week steadies daily 0-10 ratings, which wobble by a point from day to day.
+- **Current** is the mean of the 7 calendar days ending at the latest value,
+  **baseline** the mean of the first 7 days *with values* before that week
+  (however far apart they are, so a measure taken every fortnight still has
+  one), **a month ago** the 7 days ending 30 days before the latest value.
+  Averaging a week steadies daily 0-10 ratings, which wobble by a point from
+  day to day; a single bad day pauses release at once instead
+  (:mod:`psoas.core.gates`).
 - A change is **meaningful** when it reaches the knowledge base's threshold
   (pain: 2 points or 30% of the baseline; PSFS: 2 points). Where no threshold
-  is established the change is shown without a verdict. Until the current
-  week starts after the baseline's last day the verdict is "too early".
+  is established the change is shown without a verdict. While every value
+  falls in the current week the verdict is "too early".
 - **Trend** is the least-squares slope over the last 6 weeks, per week.
 - **Adherence** per ISO week is items done over items due by the plan in
   force that week; doing a thing more often than planned does not count twice.
@@ -285,11 +288,12 @@ def _daily_series(
 
 def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None) -> MetricProgress:
     last = points[-1].day
-    baseline = baseline_window(points)
     current = _window(points, last - timedelta(days=WINDOW_DAYS - 1), last)
+    assert current is not None  # it holds the last point
+    earlier = [p for p in points if p.day < current.start]
+    baseline = baseline_window(earlier or points)  # none earlier: overlapping, "too early"
     month_end = last - timedelta(days=MONTH_DAYS)
     month_ago = _window(points, month_end - timedelta(days=WINDOW_DAYS - 1), month_end)
-    assert baseline is not None and current is not None  # both hold their end point
     change = _tidy(current.mean - baseline.mean)
     return MetricProgress(
         metric=info.id,
@@ -310,7 +314,7 @@ def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None)
 
 
 def baseline_window(points: Sequence[Point]) -> Window:
-    """The mean of the first 7 days with values (fewer, when there are fewer)."""
+    """The mean of the first 7 days with values of ``points`` (fewer, when there are fewer)."""
     first = points[:WINDOW_DAYS]
     return Window(
         start=first[0].day,
@@ -323,7 +327,10 @@ def baseline_window(points: Sequence[Point]) -> Window:
 def baselines(
     dated: Sequence[tuple[date, dict[MetricId, float]]], metrics: Iterable[MetricId]
 ) -> dict[MetricId, float]:
-    """Each metric's baseline mean, from dated values (the metrics that have any)."""
+    """Each metric's starting level: the mean of its first 7 days with values (when any).
+
+    What a new pain rating is compared with, before the current week is known.
+    """
     series = _daily_series(dated)
     return {m: baseline_window(series[m]).mean for m in metrics if series.get(m)}
 
