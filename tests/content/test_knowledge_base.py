@@ -9,7 +9,19 @@ from pydantic import ValidationError
 
 from psoas.content import KnowledgeBase, TechniqueKind
 from psoas.content.models import Dose, Schedule
-from psoas.content.vocabulary import DerivedConditionId, FactorId, MetricId, RedFlagId, ToolId
+from psoas.content.vocabulary import (
+    SCREENED_CONDITIONS,
+    DerivedConditionId,
+    FactorId,
+    MetricId,
+    QuestionId,
+    RedFlagId,
+    SafetyLevel,
+    ThresholdId,
+    ToolId,
+)
+from psoas.core.intake import QUESTION_FIELDS
+from psoas.core.safety import ABSOLUTE_CONTRAINDICATIONS
 
 REQUIRED_TECHNIQUES = {
     "release_preparation": TechniqueKind.PREPARATION,
@@ -77,7 +89,7 @@ def test_every_technique_has_steps_dose_and_cautions(knowledge: KnowledgeBase) -
 def test_every_cause_tool_and_safety_rule_is_present(knowledge: KnowledgeBase) -> None:
     assert {cause.id for cause in knowledge.causes} == set(FactorId)
     assert {tool.id for tool in knowledge.tools} == set(ToolId)
-    assert {rule.id for rule in knowledge.safety_rules} == {*RedFlagId, *DerivedConditionId}
+    assert {rule.id for rule in knowledge.safety_rules} == set(SCREENED_CONDITIONS)
 
 
 def test_every_referenced_technique_exists(knowledge: KnowledgeBase) -> None:
@@ -108,6 +120,7 @@ def test_pressure_techniques_are_excluded_by_every_blocking_condition(
 ) -> None:
     blocking = {rule.id for rule in knowledge.safety_rules if rule.blocks_self_release}
     assert {RedFlagId.HERNIA, DerivedConditionId.PREGNANT} <= blocking
+    assert ABSOLUTE_CONTRAINDICATIONS <= blocking, "the code's list is in the data too"
     for technique in knowledge.techniques:
         if technique.kind in (TechniqueKind.SELF_RELEASE, TechniqueKind.MANUAL_RELEASE):
             assert blocking <= set(technique.excluded_by), technique.id
@@ -220,3 +233,91 @@ def test_a_weekly_schedule_says_how_often() -> None:
         Schedule(cadence="weekly")
     with pytest.raises(ValidationError, match="times_per_week is given for a weekly cadence"):
         Schedule(cadence="daily", times_per_week=3)
+
+
+# --- Sources, questions and the words of safety v2 --------------------------------------------
+
+YEAR_OR_CONVENTION = re.compile(r"\b(19|20)\d\d\b|psoas (convention|heuristic)|No single published")
+
+
+def test_every_threshold_names_its_source(knowledge: KnowledgeBase) -> None:
+    assert {threshold.id for threshold in knowledge.thresholds} == set(ThresholdId)
+    for threshold in knowledge.thresholds:
+        assert len(threshold.source) > 40, threshold.id
+        assert YEAR_OR_CONVENTION.search(threshold.source), threshold.id
+
+
+def test_every_meaningful_change_names_its_source(knowledge: KnowledgeBase) -> None:
+    judged = [info for info in knowledge.measures if info.meaningful_change is not None]
+    assert {info.id for info in judged} >= {MetricId.LOW_BACK_PAIN, MetricId.PSFS}
+    for info in judged:
+        assert info.meaningful_change is not None
+        assert YEAR_OR_CONVENTION.search(info.meaningful_change.source), info.id
+
+
+def test_every_safety_rule_says_its_basis(knowledge: KnowledgeBase) -> None:
+    for rule in knowledge.safety_rules:
+        assert len(rule.basis) > 20, rule.id
+
+
+def test_every_question_names_a_field_of_the_intake_contract(knowledge: KnowledgeBase) -> None:
+    assert {question.id for question in knowledge.questions} == set(QuestionId)
+    for question in knowledge.questions:
+        section, field = QUESTION_FIELDS[question.id]
+        assert question.field == f"{section}.{field}", question.id
+        assert question.text.endswith("?") and question.why, question.id
+
+
+def test_the_pregnancy_question_offers_not_sure_and_not_applicable(
+    knowledge: KnowledgeBase,
+) -> None:
+    choices = knowledge.question(QuestionId.PREGNANT).choices
+    labels = [choice.label for choice in choices]
+    assert "Not sure" in labels and "Not applicable to me" in labels
+    unsure = next(choice for choice in choices if choice.label == "Not sure")
+    assert unsure.sets == {}  # not sure answers nothing: the question stays open
+
+
+def test_every_adverse_event_is_urgent_or_pauses(knowledge: KnowledgeBase) -> None:
+    urgent = {e.id for e in knowledge.gates.adverse_events if e.level is SafetyLevel.URGENT}
+    assert urgent == {"pulse_under_tool", "blood_in_urine"}
+    for event in knowledge.gates.adverse_events:
+        assert event.message and event.label, event.id
+
+
+def test_every_stand_in_replaces_techniques_that_exist(knowledge: KnowledgeBase) -> None:
+    ids = {technique.id for technique in knowledge.techniques}
+    stand_ins = [technique for technique in knowledge.techniques if technique.stands_in_for]
+    assert {t.id for t in stand_ins} >= {
+        "side_lying_hip_flexor_stretch",
+        "gentle_movement_break",
+        "belly_bracing",
+    }
+    for technique in stand_ins:
+        assert set(technique.stands_in_for) <= ids, technique.id
+
+
+def _all_text(knowledge: KnowledgeBase) -> str:
+    return knowledge.model_dump_json().lower()
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "from the lower ribs",  # the psoas arises from T12-L5
+        "towards the crease",  # the femoral nerve and artery lie in the crease
+        "67 degrees",  # a cut-off with no source
+        "emotional release",  # a contested claim stated as fact
+        "towel over the peak softens",  # a towel does not make a rigid tool soft
+        "helps hold your lower back steady",  # the psoas's role in stability is contested
+        "pin and stretch, {side} side: knee bends",  # prone knee bends lengthen rectus femoris
+    ],
+)
+def test_corrected_content_stays_corrected(knowledge: KnowledgeBase, wrong: str) -> None:
+    assert wrong not in _all_text(knowledge)
+
+
+def test_release_placements_stay_above_the_hip_crease(knowledge: KnowledgeBase) -> None:
+    for kind in (knowledge.session.self_release, knowledge.session.manual_release):
+        last = kind.placements[-1].cue.lower()
+        assert "above" in last and "crease" in last

@@ -157,7 +157,8 @@ def test_pain_rising_two_points_asks_for_a_new_screen(database: Database) -> Non
             source="cli",
         )
     kinds = [r.kind for r in outcome.progress.recommendations]
-    assert kinds == [RecommendationKind.RESCREEN]
+    # Up by 2 asks for a new screen; no improvement after 6 weeks adds a clinician.
+    assert kinds == [RecommendationKind.RESCREEN, RecommendationKind.SEE_CLINICIAN]
 
 
 def test_progress_of_an_unknown_person_suggests_a_name(database: Database) -> None:

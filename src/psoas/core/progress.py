@@ -5,9 +5,11 @@ whatever order they arrive in:
 
 - Each metric becomes one value per day (the mean of that day's values).
 - **Current** is the mean of the 7 calendar days ending at the latest value,
-  **baseline** the mean of the first 7 days *with values* before that week
-  (however far apart they are, so a measure taken every fortnight still has
-  one), **a month ago** the 7 days ending 30 days before the latest value.
+  **baseline** the mean of the first 7 days *with values* near the start of
+  care (within 14 days of the first value, and before the current week: a
+  daily log that skips days still gets 7 values, and a measure taken every few
+  weeks starts from its first reading), **a month ago** the 7 days ending 30
+  days before the latest value.
   Averaging a week steadies daily 0-10 ratings, which wobble by a point from
   day to day; a single bad day pauses release at once instead
   (:mod:`psoas.core.gates`).
@@ -50,6 +52,8 @@ from psoas.core.planning import Plan, PlanItemKind, ProgramPhase
 PROGRESS_SCHEMA: Literal["psoas.progress/1"] = "psoas.progress/1"
 
 WINDOW_DAYS = 7
+BASELINE_SPAN_DAYS = 14
+"""The baseline's days with values all fall this close to the first one: the start of care."""
 MONTH_DAYS = 30
 TREND_DAYS = 42
 STEADY_TREND = 0.25
@@ -314,8 +318,10 @@ def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None)
 
 
 def baseline_window(points: Sequence[Point]) -> Window:
-    """The mean of the first 7 days with values of ``points`` (fewer, when there are fewer)."""
-    first = points[:WINDOW_DAYS]
+    """The mean of the first 7 days with values within 14 days of the first (or fewer)."""
+    start = points[0].day
+    near = [p for p in points if (p.day - start).days < BASELINE_SPAN_DAYS]
+    first = near[:WINDOW_DAYS]
     return Window(
         start=first[0].day,
         end=first[-1].day,
@@ -327,7 +333,7 @@ def baseline_window(points: Sequence[Point]) -> Window:
 def baselines(
     dated: Sequence[tuple[date, dict[MetricId, float]]], metrics: Iterable[MetricId]
 ) -> dict[MetricId, float]:
-    """Each metric's starting level: the mean of its first 7 days with values (when any).
+    """Each metric's starting level, as :func:`baseline_window` takes it (when it has values).
 
     What a new pain rating is compared with, before the current week is known.
     """

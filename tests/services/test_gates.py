@@ -1,0 +1,237 @@
+"""Gates over time through the services, on SQLite and PostgreSQL.
+
+Pain that is too high or has risen, a problem during a session, or a screen grown
+old pauses self-release in the same transaction as the record that caused it; the
+session gate obeys; only the person answering the safety questions again lifts it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import update
+
+from psoas.content.vocabulary import AdverseEventId, SafetyLevel
+from psoas.core.gates import HoldKind
+from psoas.core.intake import parse_intake
+from psoas.core.measures import parse_check_in, parse_measurement
+from psoas.core.session_records import Aftermath, Ratings
+from psoas.core.timeline import SessionKind
+from psoas.errors import SafetyStop
+from psoas.services import care, gates, history, sessions, tracking
+from psoas.store import Database
+from psoas.store.tables import AssessmentRow
+from tests.clocks import FakeClock
+from tests.factories import EXAMPLES, intake, load_example_history
+
+TODAY = date.today()
+ANSWERS = intake(symptoms={"low_back_pain": 2}, tools=["pso_rite"])
+
+
+def _answer(database: Database, document: dict[str, Any] = ANSWERS) -> None:
+    """The person answers the safety questions (again): a new screen and plan."""
+    parsed = parse_intake(document)
+    assessment, plan = care.plan_of(parsed)
+    care.save_plan(
+        database, person="me", intake=parsed, source="test", assessment=assessment, plan=plan
+    )
+
+
+def _log(database: Database, days_ago: int, **fields: Any) -> tracking.TrackingOutcome:
+    day = (TODAY - timedelta(days=days_ago)).isoformat()
+    found = parse_check_in({"day": day, **fields})
+    return tracking.record_check_ins(
+        database, person="me", check_ins=[found], today=TODAY, source="test"
+    )
+
+
+def _start(database: Database, **options: Any) -> sessions.GuidedSession:
+    return sessions.start(
+        database,
+        person="me",
+        kind=SessionKind.SELF_RELEASE,
+        minutes=10,
+        clock=FakeClock(),
+        **options,
+    )
+
+
+def _status(database: Database) -> Any:
+    return gates.status(database, person="me", today=TODAY)
+
+
+def test_a_two_to_nine_rise_on_day_three_pauses_release_until_a_new_screen(
+    database: Database,
+) -> None:
+    _answer(database)
+    _log(database, 2, low_back_pain=2)
+    _log(database, 1, low_back_pain=3)
+    assert _start(database).id  # release allowed before the rise
+    outcome = _log(database, 0, low_back_pain=9)  # day 3: "too early" for progress, not for this
+    assert outcome.paused and "9 out of 10" in outcome.paused[0]
+    with pytest.raises(SafetyStop, match="9 out of 10"):
+        _start(database)
+    with pytest.raises(SafetyStop):
+        sessions.clearance(database, person="me", kind=SessionKind.MANUAL_RELEASE)
+    status = _status(database)
+    assert status.paused and [hold.kind for hold in status.holds] == [HoldKind.PAIN]
+    _answer(database)  # the person goes through the questions again
+    assert _status(database).allowed
+    assert _start(database).id
+
+
+def test_a_rise_of_two_above_the_intake_pauses(database: Database) -> None:
+    _answer(database)
+    outcome = _log(database, 0, low_back_pain=4)
+    assert "2 points above your starting level in your answers (2)" in outcome.paused[0]
+    assert not _status(database).allowed
+
+
+def test_a_rise_of_two_above_the_baseline_pauses(database: Database) -> None:
+    _answer(database, intake(symptoms={"low_back_pain": 6}, tools=["pso_rite"]))
+    for days_ago in range(20, 13, -1):
+        _log(database, days_ago, low_back_pain=3)
+    assert _status(database).allowed
+    outcome = _log(database, 0, low_back_pain=5)
+    assert "your average in your first week of tracking (3)" in outcome.paused[0]
+
+
+def test_a_measurement_with_severe_hip_pain_pauses(database: Database) -> None:
+    _answer(database)
+    found = parse_measurement({"taken_on": TODAY.isoformat(), "hip_pain": 8})
+    outcome = tracking.record_measurements(
+        database, person="me", measurements=[found], today=TODAY, source="test"
+    )
+    assert "hip or groin pain was 8 out of 10" in outcome.paused[0]
+    assert not _status(database).allowed
+
+
+def test_an_imported_history_from_months_ago_does_not_pause(database: Database) -> None:
+    _answer(database)
+    outcome = _log(database, 60, low_back_pain=9)
+    assert outcome.paused == [] and _status(database).allowed
+
+
+def test_a_warning_sign_screens_again_and_that_does_not_lift_a_pain_pause(
+    database: Database,
+) -> None:
+    _answer(database)
+    _log(database, 0, low_back_pain=9)
+    outcome = _log(database, 0, red_flags=["saddle_numbness"])
+    assert outcome.rescreen is not None and outcome.rescreen.safety.level is SafetyLevel.URGENT
+    kinds = {hold.kind for hold in _status(database).holds}
+    assert kinds == {HoldKind.SCREEN, HoldKind.PAIN}
+
+
+def test_no_move_to_maintenance_in_the_step_that_paused(database: Database) -> None:
+    # The example history reaches maintenance on its last check-in; add a 9/10 to that batch.
+    outcome = load_example_history(database, today=date(2026, 11, 16))
+    assert outcome.plan_version == 2  # as a control: without the spike it moves
+    # A person whose same improvement ends with a 9 does not move:
+    other = "you"
+    parsed = care.read_intake(EXAMPLES / "desk-worker.yaml")
+    assessment, plan = care.plan_of(parsed)
+    care.save_plan(
+        database, person=other, intake=parsed, source="t", assessment=assessment, plan=plan
+    )
+    logs = tracking.read_check_ins(EXAMPLES / "history" / "check-ins.yaml")
+    spiked = logs[:-1] + [logs[-1].model_copy(update={"low_back_pain": 9})]
+    result = tracking.record_check_ins(
+        database, person=other, check_ins=spiked, today=date(2026, 11, 16), source="t"
+    )
+    assert result.paused and result.plan_version is None
+    assert not result.notes
+
+
+def test_pain_of_eight_before_a_session_refuses_it_and_pauses(database: Database) -> None:
+    _answer(database)
+    with pytest.raises(SafetyStop, match="8 out of 10"):
+        _start(database, before=Ratings(low_back_pain=8))
+    assert sessions.list_sessions(database) == []
+    with pytest.raises(SafetyStop):  # the pause was kept though the session was refused
+        _start(database)
+
+
+@pytest.mark.parametrize("event", list(AdverseEventId))
+def test_each_adverse_event_is_kept_with_the_session_and_pauses_release(
+    database: Database, event: AdverseEventId
+) -> None:
+    _answer(database)
+    guided = _start(database)
+    status = sessions.record_aftermath(
+        database, session_id=guided.id, aftermath=Aftermath(adverse_events=[event]), today=TODAY
+    )
+    assert not status.allowed and [h.kind for h in status.holds] == [HoldKind.ADVERSE_EVENT]
+    urgent = event in (AdverseEventId.PULSE_UNDER_TOOL, AdverseEventId.BLOOD_IN_URINE)
+    assert status.urgent is urgent
+    record = sessions.session_record(database, session_id=guided.id)
+    assert record.adverse_events == [event]
+    assert sessions.list_sessions(database)[0].adverse_events == [event]
+    entries = history.history(database, person="me")
+    assert any("problems reported" in entry.summary for entry in entries)
+    assert any(entry.kind == "release_pause" for entry in entries)
+    with pytest.raises(SafetyStop):
+        _start(database)
+    _answer(database)
+    assert _status(database).allowed
+
+
+def test_severe_pain_after_a_session_pauses(database: Database) -> None:
+    _answer(database)
+    guided = _start(database)
+    status = sessions.record_aftermath(
+        database,
+        session_id=guided.id,
+        aftermath=Aftermath(ratings=Ratings(hip_pain=9)),
+        today=TODAY,
+    )
+    assert not status.allowed and status.holds[0].kind is HoldKind.PAIN
+
+
+def test_a_session_without_problems_leaves_release_allowed(database: Database) -> None:
+    _answer(database)
+    guided = _start(database)
+    status = sessions.record_aftermath(
+        database, session_id=guided.id, aftermath=Aftermath(ratings=Ratings(low_back_pain=2))
+    )
+    assert status.allowed
+
+
+def test_a_screen_older_than_twelve_weeks_must_be_confirmed(database: Database) -> None:
+    _answer(database)
+    long_ago = datetime.now(UTC) - timedelta(weeks=13)
+    with database.transaction() as session:
+        session.execute(update(AssessmentRow).values(created_at=long_ago))
+    with pytest.raises(SafetyStop, match="more than 12 weeks ago"):
+        _start(database)
+    _answer(database)  # the same answers, confirmed today
+    assert _start(database).id
+
+
+def test_a_rule_added_later_applies_to_stored_answers_at_once(database: Database) -> None:
+    """A screen stored by an older psoas said "allowed"; today's rules decide."""
+    old = {
+        "schema": "psoas.intake/1",
+        "person": {"age": 74, "pregnant": False},
+        "red_flags": {key: False for key in intake()["red_flags"] if len(key) < 40},
+        "tools": ["pso_rite"],
+    }
+    _answer(database, intake(person={"age": 40}))  # a person and a stored plan
+    with database.transaction() as session:
+        from psoas.store import repository as repo
+
+        person = repo.find_person(session, label="me")
+        assert person is not None
+        row, _ = repo.save_intake(session, person=person, document=old, source="old psoas")
+        allowed = {"level": "clear", "self_release_allowed": True, "stretching_allowed": True}
+        document = {"schema": "psoas.assessment/1", "safety": {**allowed, "unanswered": []}}
+        repo.save_assessment(session, intake=row, document=document, safety_level="clear")
+    with pytest.raises(SafetyStop):
+        _start(database)
+    current = care.latest_assessment(database, person="me")
+    assert current is not None and not current.safety.self_release_allowed
+    plan = tracking.current_plan(database, person="me")
+    assert plan is not None
+    assert not [item for item in plan.items if item.kind == "self_release"]
