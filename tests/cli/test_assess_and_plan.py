@@ -92,7 +92,8 @@ def test_plans_are_kept_as_versions(cli, tmp_path: Path) -> None:
     cli("plan", EXAMPLES / "desk-worker.yaml")
     cli("plan", EXAMPLES / "desk-worker.yaml")
     edited = tmp_path / "edited.yaml"
-    edited.write_text((EXAMPLES / "desk-worker.yaml").read_text().replace("[pso_rite]", "[none]"))
+    desk = (EXAMPLES / "desk-worker.yaml").read_text()
+    edited.write_text(desk.replace("tools:\n- pso_rite", "tools:\n- none"))
     cli("plan", edited)
     result = cli("history", "--json")
     plans = [entry for entry in json.loads(result.stdout) if entry["kind"] == "plan"]

@@ -38,7 +38,7 @@ CASES = {
         "  low_back_pain: 15",
         "symptoms.low_back_pain: expected a value of at most 10, got 15",
     ),
-    "unknown tool": ("tools: [pso_rite]", "tools: [psorite]", "tools.0: expected one of:"),
+    "unknown tool": ("- pso_rite", "- psorite", "tools.0: expected one of:"),
 }
 
 

@@ -16,7 +16,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "schemas"
 def test_library_list_covers_every_section(cli) -> None:
     entries = json.loads(cli("library", "list", "--json").stdout)
     sections = {entry["section"] for entry in entries}
-    assert sections == {"anatomy", "causes", "techniques", "tools", "safety"}
+    assert sections == {"anatomy", "causes", "techniques", "tools", "safety", "thresholds"}
     techniques = json.loads(cli("library", "list", "--section", "techniques", "--json").stdout)
     assert {"techniques"} == {entry["section"] for entry in techniques}
     assert "half_kneeling_psoas_stretch" in {entry["id"] for entry in techniques}
@@ -29,6 +29,14 @@ def test_library_show_prints_a_technique_in_full(cli) -> None:
         assert heading in result.stdout
     shown = json.loads(cli("library", "show", "psoas_major", "--json").stdout)
     assert shown["section"] == "anatomy" and "lesser trochanter" in shown["insertion"]
+
+
+def test_library_shows_a_threshold_with_its_source(cli) -> None:
+    result = cli("library", "show", "aortic_age_any")
+    assert result.exit_code == 0
+    assert "65 years" in result.stdout and "NG156" in result.stdout
+    rule = cli("library", "show", "aortic_risk").stdout
+    assert "Basis:" in rule and "aortic_age_any" in rule
 
 
 @pytest.mark.parametrize("name", [name.value for name in ContractName])

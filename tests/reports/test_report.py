@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from psoas.content.vocabulary import SafetyLevel, ToolId
+from psoas.content.vocabulary import AdverseEventId, SafetyLevel, ToolId
+from psoas.core.gates import HoldKind, ReleaseHold, ReleaseStatus
 from psoas.core.planning import Plan
 from psoas.core.progress import Progress
 from psoas.core.safety import SafetyResult
@@ -142,8 +143,9 @@ def test_sessions_are_listed_with_their_change_in_ratings(page: str) -> None:
         "finished",
         "12/12",
         "Low back pain \u22122, Stress \u22123",
+        "–",
     ]
-    assert row(page, "session-2")[3:] == ["not finished", "4/14", "–"]
+    assert row(page, "session-2")[3:] == ["not finished", "4/14", "–", "–"]
 
 
 def test_charts_are_inlined_as_svg(page: str) -> None:
@@ -236,3 +238,29 @@ def test_the_pdf_has_several_pages_none_of_them_blank(pdf_pages: list[Path]) -> 
             histogram = grey.histogram()
             inked = sum(histogram[:200])
             assert inked / (width * height) > 0.01, path.name
+
+
+def test_a_paused_release_and_a_reported_problem_are_plain_to_see(data: ReportData) -> None:
+    hold = ReleaseHold(
+        kind=HoldKind.ADVERSE_EVENT,
+        level=SafetyLevel.URGENT,
+        since=datetime(2026, 11, 6, tzinfo=UTC),
+        message="A pulse under the tool means it was pressing on an artery.",
+    )
+    release = ReleaseStatus(allowed=False, level=SafetyLevel.CLEAR, screened_at=None, holds=[hold])
+    troubled = SESSIONS[0].model_copy(update={"adverse_events": [AdverseEventId.PULSE_UNDER_TOOL]})
+    page = render_html(
+        replace(
+            data,
+            progress=data.progress.model_copy(update={"release": release}),
+            sessions=[troubled],
+        )
+    )
+    summary = section(page, "summary")
+    assert "Stop: please get medical help." in summary
+    assert "pressing on an artery" in summary
+    assert "a pulse or throbbing under the tool or fingers" in row(page, "session-1")[-1]
+
+
+def test_an_allowed_release_adds_nothing_to_the_summary(page: str) -> None:
+    assert 'id="release-paused"' not in page
