@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +229,7 @@ def test_the_library_lists_sections_and_entries(sqlite_client: TestClient) -> No
         "causes",
         "techniques",
         "tools",
+        "thresholds",
         "safety",
     }
     techniques = sqlite_client.get(f"{API}/library", params={"section": "techniques"}).json()
@@ -479,3 +481,64 @@ def test_reminders_need_a_plan(client: TestClient) -> None:
     response = client.get(f"{API}/reminders.ics")
     assert response.status_code == 422
     assert "no plan yet" in response.json()["detail"]
+
+
+# --- gates over time ---------------------------------------------------------------------------
+
+
+def _log(client: TestClient, days_ago: int, **fields: Any) -> dict[str, Any]:
+    day = (date.today() - timedelta(days=days_ago)).isoformat()
+    response = client.post(f"{API}/check-ins", json={"day": day, **fields})
+    assert response.status_code == 201, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def test_a_two_to_nine_rise_on_day_three_is_refused_with_409_until_a_new_screen(
+    client: TestClient,
+) -> None:
+    plan_for(client)  # safety-clear.yaml: low back pain 3
+    _log(client, 2, low_back_pain=2)
+    _log(client, 1, low_back_pain=3)
+    answer = _log(client, 0, low_back_pain=9)
+    assert answer["paused"] and "9 out of 10" in answer["paused"][0]
+    assert answer["progress"]["release"]["allowed"] is False
+    refused = client.post(f"{API}/sessions", json={"minutes": 10})
+    assert refused.status_code == 409
+    assert "9 out of 10" in refused.json()["detail"]
+    assert "psoas intake" not in refused.json()["detail"]  # no terminal words in the browser's API
+    progress = client.get(f"{API}/progress").json()
+    assert [hold["kind"] for hold in progress["release"]["holds"]] == ["pain"]
+    plan_for(client)  # the questions, answered again
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 201
+
+
+def test_an_adverse_event_after_a_session_pauses_release_and_says_seek_care(
+    client: TestClient,
+) -> None:
+    plan_for(client)
+    record = open_session(client, minutes=10)
+    answer = client.post(
+        f"{API}/sessions/{record['id']}/aftermath",
+        json={"ratings": {"low_back_pain": 2}, "adverse_events": ["blood_in_urine"]},
+    )
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    assert document["adverse_events"] == ["blood_in_urine"]
+    assert document["release"]["allowed"] is False
+    assert document["release"]["holds"][0]["level"] == "urgent"
+    assert "see a doctor today" in document["release"]["holds"][0]["message"]
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 409
+    listed = client.get(f"{API}/sessions").json()
+    assert listed[0]["adverse_events"] == ["blood_in_urine"]
+
+
+def test_an_unknown_adverse_event_is_refused_naming_the_field(client: TestClient) -> None:
+    plan_for(client)
+    record = open_session(client, minutes=10)
+    answer = client.post(
+        f"{API}/sessions/{record['id']}/aftermath", json={"adverse_events": ["hiccups"]}
+    )
+    assert answer.status_code == 422
+    assert answer.json()["problems"][0]["field"] == "adverse_events.0"
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 201

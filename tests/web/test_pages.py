@@ -4,9 +4,12 @@ of the contracts within the contracts' ranges."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -305,6 +308,14 @@ def form_fields(form: Node) -> dict[str, Node]:
         if "data-key" in node.attrs:
             rows = next(a for a in node.ancestors() if "data-list" in a.attrs)
             found[f"{rows.attrs['data-list']}.*.{node.attrs['data-key']}"] = node
+        elif node.attrs["data-type"] == "choice":  # each answer sets fields of its own
+            for radio in node.all("input"):
+                for path in json.loads(html.unescape(radio.attrs["data-sets"])):
+                    found[path] = node
+        elif node.attrs["data-type"] == "checklist":  # each box is a field
+            for box in node.all("input"):
+                if "data-item" in box.attrs:
+                    found[box.attrs["value"]] = node
         else:
             found[node.attrs["data-field"]] = node
     return found
@@ -342,9 +353,10 @@ def check_form_against(page: Node, form: Node, contract: ContractName) -> None:
                 assert int(node.attrs[attribute]) == leaf[key], f"{path} {attribute}"
         if leaf.get("type") == "integer" and node.tag == "input":
             assert node.attrs["step"] == "1", f"{path} takes whole numbers"
-        if leaf.get("type") == "boolean":
+        if leaf.get("type") == "boolean" and node.attrs["data-type"] == "bool":
             radios = [n.attrs["value"] for n in node.all("input") if n.attrs["type"] == "radio"]
-            assert radios == ["yes", "no"]
+            safety = "data-question" in node.attrs
+            assert radios == (["yes", "no", "unsure"] if safety else ["yes", "no"]), path
             assert not [n for n in node.all("input") if "checked" in n.attrs], "no default"
         if "enum" in leaf:
             choices = [n.attrs["value"] for n in node.all("option") if n.attrs["value"]]
@@ -368,12 +380,21 @@ def test_the_intake_form_asks_every_field_of_the_contract(
     assert form.attrs["data-post"] == "/api/v1/plans"
     assert form.attrs["data-schema"] == "psoas.intake/1"
     check_form_against(page, form, ContractName.INTAKE)
-    questions = {rule.id: rule.question for rule in knowledge.safety_rules}
     fields = form_fields(form)
-    for flag in RedFlagId:
-        group = fields[f"red_flags.{flag.value}"]
-        assert group.tag == "fieldset"
-        assert group.all("legend")[0].text() == " ".join(questions[flag].split())
+    for question in knowledge.questions:
+        group = fields[question.field]
+        assert group.tag == "fieldset" or question.id.value in ("age", "low_back_pain", "hip_pain")
+        if group.attrs.get("data-type") in ("bool", "choice") and not question.asked_with:
+            assert group.all("legend")[0].text() == " ".join(question.text.split())
+        if group.attrs.get("data-type") == "checklist":  # one short line per condition
+            assert question.short[1:] in group.text()
+    # A safety question can always be answered "not sure", so nothing is ever a silent "no".
+    assert fields["history.recent_surgery"].attrs["data-type"] == "bool"
+    pregnancy = [n.text() for n in fields["person.pregnant"].all("label")]
+    assert "Not sure" in pregnancy and "Not applicable to me" in pregnancy
+    checklist = fields["conditions.osteoporosis"]
+    labels = [n.text() for n in checklist.all("label")]
+    assert labels[-2:] == ["None of these", "Not sure about some of these"]
     assert [s for s in form.iter() if s.attrs.get("role") == "alert"], "a summary for problems"
 
 
@@ -443,7 +464,8 @@ def test_the_library_lists_every_entry_by_section(client: TestClient) -> None:
     hrefs = {a.attrs["href"] for a in main.all("a")}
     assert {f"/library/{entry['id']}" for entry in library} <= hrefs
     assert [s.attrs["id"] for s in main.all("section")] == [
-        f"section-{name}" for name in ("anatomy", "causes", "techniques", "tools", "safety")
+        f"section-{name}"
+        for name in ("anatomy", "causes", "techniques", "tools", "safety", "thresholds")
     ]
 
 
@@ -501,3 +523,34 @@ def test_a_chart_address_changes_when_the_records_do(seeded: TestClient) -> None
     assert [src.split("?")[0] for src in after] == [src.split("?")[0] for src in before]
     assert set(after).isdisjoint(before)
     assert seeded.get("/charts/nope.svg").status_code == 404
+
+
+# --- gates over time on the pages ----------------------------------------------------------
+
+
+def test_the_dashboard_says_plainly_that_release_is_paused_and_why(client: TestClient) -> None:
+    intake = yaml.safe_load((EXAMPLES / "safety-clear.yaml").read_text())
+    assert client.post("/api/v1/plans", json=intake).status_code == 200
+    assert [a for a in main_of(get_page(client, "/")).all("a") if a.attrs["href"] == "/session"]
+    today = date.today().isoformat()
+    logged = client.post("/api/v1/check-ins", json={"day": today, "low_back_pain": 9})
+    assert logged.status_code == 201
+    main = main_of(get_page(client, "/"))
+    paused = next(s for s in main.all("section") if s.attrs.get("id") == "release-paused")
+    assert "Self-release is paused" in paused.text() and "9 out of 10" in paused.text()
+    assert [a for a in paused.all("a") if a.attrs["href"] == "/intake"]
+    assert not [a for a in main.all("a") if a.attrs["href"] == "/session"]
+    start = main_of(get_page(client, "/session"))
+    assert "Self-release is paused" in start.text() and "9 out of 10" in start.text()
+
+
+def test_an_urgent_level_question_left_open_asks_for_answers_first(client: TestClient) -> None:
+    intake = yaml.safe_load((EXAMPLES / "safety-clear.yaml").read_text())
+    del intake["red_flags"]["saddle_numbness"]
+    assert client.post("/api/v1/plans", json=intake).status_code == 200
+    main = main_of(get_page(client, "/"))
+    banner = main.all("section")[0]
+    assert "Answer first" in banner.text()
+    assert "area you would sit on a saddle" in banner.text()  # the question, in full
+    plan = main_of(get_page(client, "/plan"))
+    assert "Answer the safety questions still open" in plan.text()

@@ -122,14 +122,15 @@ def test_an_urgent_screen_comes_first_and_prominently_with_no_start(pages: TestC
     assert answer.status_code == 200
     assert "Please get medical help now" in answer.text
     ids = parse(answer.text).ids()
-    assert {"session-blocked", "safety-serious"} <= ids
+    assert {"session-blocked", "safety-refusal"} <= ids
     assert not {"start", "start-form"} & ids
     assessment = pages.get("/api/v1/assessment").json()
     urgent = [r["message"] for r in assessment["safety"]["reasons"] if r["level"] == "urgent"]
     assert urgent
-    serious = answer.text.index('id="safety-serious"')
+    refusal = answer.text.index('id="safety-refusal"')
     for message in urgent:
-        assert answer.text.index(message.replace("'", "&#39;")) > serious
+        assert answer.text.index(message.replace("'", "&#39;")) > refusal
+    assert "Gentle breathing" not in answer.text  # care now, not exercise
     assert_no_inline_code(answer.text)
 
 

@@ -26,16 +26,24 @@ def api(server: Server, path: str) -> Any:
         return json.loads(answer.read())
 
 
-def fill_intake(page: Page, server: Server, *, saddle_numbness: bool) -> None:
-    """The intake as a person fills it: a desk worker with a Pso-Rite, every question answered."""
+def fill_intake(
+    page: Page, server: Server, *, saddle_numbness: bool, not_sure: tuple[str, ...] = ()
+) -> None:
+    """The intake as a person fills it: a desk worker with a Pso-Rite, every question answered.
+
+    ``not_sure`` names safety questions answered "Not sure" instead of "No".
+    """
     page.goto(server.url + "intake")
-    page.get_by_label("Age", exact=True).fill("38")
+    page.get_by_label("How old are you").fill("38")
     page.get_by_label("Hours sitting on a typical day").fill("9")
-    page.get_by_label("Low back pain now").fill("6")
-    for field in page.locator("fieldset[data-red-flag]").all():
-        flag = field.get_attribute("data-red-flag")
-        answer = "yes" if saddle_numbness and flag == "saddle_numbness" else "no"
-        field.locator(f"input[value={answer}]").check()
+    page.get_by_label(re.compile("low back pain now", re.I)).fill("6")
+    pregnancy = page.locator('fieldset[data-question="pregnant"]')
+    pregnancy.get_by_label("Not sure" if "pregnant" in not_sure else "No", exact=True).check()
+    for field in page.locator('fieldset[data-type="bool"][data-question]').all():
+        question = field.get_attribute("data-question")
+        answer = "yes" if saddle_numbness and question == "saddle_numbness" else "no"
+        field.locator(f"input[value={'unsure' if question in not_sure else answer}]").check()
+    page.get_by_role("group", name="Health conditions").get_by_label("None of these").check()
     page.get_by_label("Pso-Rite").check()
     screenshot(page, "journey-intake-filled")
     page.get_by_role("button", name=re.compile("plan", re.I)).click()
@@ -48,6 +56,8 @@ def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: P
     expect(page).to_have_url(re.compile(r"/plan$"))
     expect(page.locator("main")).to_contain_text("Psoas self-release with a Pso-Rite")
     screenshot(page, "journey-plan")
+    safety = api(server, "api/v1/assessment")["safety"]
+    assert safety["self_release_allowed"] and safety["unanswered"] == []
 
     page.goto(server.url + "session")
     page.get_by_test_id("minutes").fill("10")
@@ -128,3 +138,52 @@ def test_a_person_with_a_red_flag_cannot_start_a_session(server: Server, page: P
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 409
     refused.value.close()
+
+
+def test_not_sure_is_an_answer_that_keeps_the_question_open(server: Server, page: Page) -> None:
+    fill_intake(page, server, saddle_numbness=False, not_sure=("pregnant", "hernia"))
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    safety = api(server, "api/v1/assessment")["safety"]
+    assert {"pregnant", "recent_birth", "hernia"} <= set(safety["unanswered"])
+    assert not safety["self_release_allowed"] and safety["stretching_allowed"]
+    expect(page.locator("main")).to_contain_text("Answer the safety questions still open")
+    # Changed back: the same form, "No" this time, and release is offered.
+    fill_intake(page, server, saddle_numbness=False)
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    assert api(server, "api/v1/assessment")["safety"]["self_release_allowed"]
+
+
+def test_a_problem_after_a_session_pauses_release_on_the_spot(server: Server, page: Page) -> None:
+    fill_intake(page, server, saddle_numbness=False)
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    record = post(server, "api/v1/sessions", {"minutes": 10})
+    steps = [
+        {"spent_seconds": step["duration"], "outcome": "completed"}
+        for step in record["timeline"]["steps"]
+    ]
+    last = len(steps) - 1
+    checkpoint = {"step_index": last, "step_elapsed": 0, "steps": steps, "finished": True}
+    post(server, f"api/v1/sessions/{record['id']}/checkpoints", checkpoint)
+    page.goto(server.url + f"session/{record['id']}")
+    page.get_by_test_id("adverse-pulse_under_tool").check()
+    page.get_by_test_id("after-submit").click()
+    advice = page.get_by_test_id("release-advice")
+    expect(advice).to_be_visible()
+    expect(advice).to_contain_text("please get medical help")
+    expect(advice).to_contain_text("pressing on an artery")
+    screenshot(page, "journey-adverse-event")
+    page.goto(server.url)
+    expect(page.get_by_test_id("release-paused")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("start.*session", re.I))).to_have_count(0)
+
+
+def post(server: Server, path: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        server.url + path,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Origin": server.url.rstrip("/")},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        text = answer.read()
+    return json.loads(text) if text else None
