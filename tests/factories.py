@@ -93,7 +93,7 @@ surgeries = st.lists(
     st.fixed_dictionaries(
         {
             "region": st.sampled_from([region.value for region in SurgeryRegion]),
-            "weeks_ago": st.integers(0, 200),
+            "weeks_ago": st.one_of(st.integers(0, 14), st.integers(0, 200)),  # often near 12
         }
     ),
     max_size=3,
@@ -172,8 +172,89 @@ _all_answered_at_random = st.fixed_dictionaries(
     }
 )
 
+
+def _yes_no_fields() -> list[tuple[str, str]]:
+    from psoas.content.vocabulary import QuestionId
+    from psoas.core.intake import QUESTION_FIELDS
+
+    numbers = {QuestionId.AGE, QuestionId.LOW_BACK_PAIN, QuestionId.HIP_PAIN}
+    return [QUESTION_FIELDS[q] for q in QuestionId if q not in numbers]
+
+
+YES_NO_FIELDS = _yes_no_fields()
+"""Every yes/no answer the safety screen reads, as (section, field)."""
+
+
+def _near_clear(
+    base: dict[str, Any],
+    age: int,
+    yes: set[tuple[str, str]],
+    left_out: set[tuple[str, str]],
+    pains: dict[str, int],
+    surgeries: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """A fully answered screen with a few answers turned to yes and a few left out."""
+    document = _answered(base, {**answered_screen()})
+    document["person"] = {**document["person"], "age": age}
+    document["symptoms"] = {**document.get("symptoms", {}), **pains}
+    if surgeries is not None:
+        document["history"] = {"surgeries": surgeries}  # the list answers the question
+    for section, field in yes:
+        document[section] = {**document.get(section, {}), field: True}
+    if ("history", "recent_surgery") in yes:
+        document["history"].pop("surgeries", None)  # "yes", where not said
+    for section, field in left_out:
+        document.get(section, {}).pop(field, None)
+    return document
+
+
+_near_clear_intakes = st.builds(
+    _near_clear,
+    valid_intakes,
+    st.integers(12, 110),
+    st.sets(st.sampled_from(YES_NO_FIELDS), max_size=2),
+    st.sets(st.sampled_from([*YES_NO_FIELDS, ("person", "age")]), max_size=2),
+    st.fixed_dictionaries({}, optional={"low_back_pain": rating, "hip_pain": rating}),
+    st.none() | surgeries,
+)
+
+
+def _one_changed(
+    base: dict[str, Any],
+    age: int,
+    change: tuple[str, str],
+    left_out: bool,
+    pains: dict[str, int],
+    operations: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A clear screen (an adult under 65) with one answer turned to yes, or left out.
+
+    The answer may be the age (then 64 to 110) or the list of operations.
+    """
+    if change == ("history", "surgeries"):
+        return _near_clear(base, age, set(), set(), pains, operations)
+    if left_out:
+        return _near_clear(base, age, set(), {change}, pains, None)
+    if change == ("person", "age"):
+        return _near_clear(base, age + 46, set(), set(), pains, None)
+    return _near_clear(base, age, {change}, set(), pains, None)
+
+
+one_answer_changed = st.builds(
+    _one_changed,
+    valid_intakes,
+    st.integers(18, 64),
+    st.sampled_from([*YES_NO_FIELDS, ("person", "age"), ("history", "surgeries")]),
+    st.booleans(),
+    st.fixed_dictionaries({}, optional={"low_back_pain": rating, "hip_pain": rating}),
+    surgeries.filter(bool),
+)
+"""An otherwise clear screen with exactly one answer changed: each rule gets tried alone."""
+
 screened_intakes: st.SearchStrategy[dict[str, Any]] = st.one_of(
     valid_intakes,
+    one_answer_changed,
+    _near_clear_intakes,
     st.builds(
         lambda base, age: _answered(
             base,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -27,7 +28,7 @@ from psoas.core.intake import QUESTION_FIELDS, Intake, parse_intake
 from psoas.core.planning import NOTHING_PHYSICAL, Plan, PlanItemKind, build_plan, permitted
 from psoas.core.safety import SafetyResult
 from psoas.core.schemas import ContractName, json_schema
-from tests.factories import screened_intakes
+from tests.factories import one_answer_changed, screened_intakes
 
 KNOWLEDGE: KnowledgeBase = load_knowledge_base()
 TECHNIQUES = {technique.id: technique for technique in KNOWLEDGE.techniques}
@@ -160,8 +161,8 @@ def _permitted(safety: SafetyResult) -> set[str]:
     }
 
 
-@PROPERTY_SETTINGS
-@given(screened_intakes)
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(screened_intakes, one_answer_changed))
 def test_no_self_release_with_a_contraindication_an_unanswered_question_or_aortic_risk(
     data: dict[str, Any],
 ) -> None:
@@ -187,8 +188,8 @@ def _with_yes(data: dict[str, Any], question: QuestionId) -> dict[str, Any]:
     return changed
 
 
-@PROPERTY_SETTINGS
-@given(screened_intakes, st.sampled_from(RISK_QUESTIONS))
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(screened_intakes, one_answer_changed), st.sampled_from(RISK_QUESTIONS))
 def test_adding_a_yes_never_lowers_the_level_or_enables_anything(
     data: dict[str, Any], question: QuestionId
 ) -> None:
@@ -256,3 +257,50 @@ def test_factors_are_bounded_and_ranked(data: dict[str, Any]) -> None:
     assert all(0 < score <= 1 for score in scores)
     assert scores == sorted(scores, reverse=True)
     assert len({factor.id for factor in factors}) == len(factors)
+
+
+def _every_single_change() -> list[tuple[str, dict[str, Any]]]:
+    """A clear screen with one answer changed, for every answer the screen reads."""
+    from tests.factories import YES_NO_FIELDS, _near_clear
+
+    base: dict[str, Any] = {"schema": "psoas.intake/1"}
+    cases = []
+    for section, field in YES_NO_FIELDS:
+        cases.append((f"{field}=yes", _near_clear(base, 40, {(section, field)}, set(), {}, None)))
+        cases.append(
+            (f"{field}=left-out", _near_clear(base, 40, set(), {(section, field)}, {}, None))
+        )
+    for age in (12, 17, 18, 49, 50, 64, 65, 110):
+        cases.append((f"age={age}", _near_clear(base, age, set(), set(), {}, None)))
+    cases.append(("age=left-out", _near_clear(base, 40, set(), {("person", "age")}, {}, None)))
+    for region in ("abdominal", "pelvic", "spinal", "hip", "other"):
+        for weeks in (0, 11, 12):
+            operation = [{"region": region, "weeks_ago": weeks}]
+            cases.append((f"{region}-{weeks}w", _near_clear(base, 40, set(), set(), {}, operation)))
+    for pain in (0, 7, 8, 10):
+        pains = {"low_back_pain": pain, "hip_pain": pain}
+        cases.append((f"pain={pain}", _near_clear(base, 40, set(), set(), pains, None)))
+    return cases
+
+
+SINGLE_CHANGES = _every_single_change()
+
+
+@pytest.mark.parametrize(("name", "data"), SINGLE_CHANGES, ids=[n for n, _ in SINGLE_CHANGES])
+def test_every_answer_changed_alone_obeys_the_rules(name: str, data: dict[str, Any]) -> None:
+    """The properties above, for each answer changed alone (hypothesis favours early fields)."""
+    intake, safety, plan = _planned(data)
+    if _absolute_contraindication(intake) or _required_unanswered(intake):
+        assert not safety.self_release_allowed
+    if _aortic_rule_unmet(intake):
+        assert not safety.self_release_allowed
+    if _urgent(_filled(intake, worst=False)):
+        assert safety.level is SafetyLevel.URGENT
+        assert [item.technique for item in plan.items] == ["seek_care_now"]
+    if _urgent_question_open(intake):
+        assert {item.kind for item in plan.items}.isdisjoint(PHYSICAL_KINDS)
+    for question in RISK_QUESTIONS:
+        after = _planned(_with_yes(data, question))[1]
+        assert after.level.rank >= safety.level.rank, question
+        assert not (after.self_release_allowed and not safety.self_release_allowed), question
+        assert _permitted(after) <= _permitted(safety), question
