@@ -41,10 +41,11 @@ def all_vascular(value: bool = False, **overrides: bool) -> dict[str, bool]:
 
 
 def answered_screen() -> dict[str, Any]:
-    """Every safety question answered so that nothing stands in the way (age 35)."""
+    """Every safety question answered so that nothing stands in the way (age 35, mild pain)."""
     return {
         "person": {"age": 35, "pregnant": False, "recent_birth": False},
         "history": {"recent_surgery": False},
+        "symptoms": {"low_back_pain": 2, "hip_pain": 1},
         "red_flags": all_flags(),
         "vascular_risk": all_vascular(),
         "conditions": all_conditions(),
@@ -154,7 +155,10 @@ _everyday = {"lifestyle", "posture", "strength", "symptoms", "tools"}
 
 
 def _answered(base: dict[str, Any], screen: dict[str, Any]) -> dict[str, Any]:
-    return {"schema": SCHEMA, **screen, **{k: v for k, v in base.items() if k in _everyday}}
+    document = {"schema": SCHEMA, **screen, **{k: v for k, v in base.items() if k in _everyday}}
+    if "symptoms" in screen:  # the screen's pain ratings, unless the base rates them too
+        document["symptoms"] = {**screen["symptoms"], **(base.get("symptoms") or {})}
+    return document
 
 
 _all_answered_at_random = st.fixed_dictionaries(
@@ -177,7 +181,12 @@ def _yes_no_fields() -> list[tuple[str, str]]:
     from psoas.content.vocabulary import QuestionId
     from psoas.core.intake import QUESTION_FIELDS
 
-    numbers = {QuestionId.AGE, QuestionId.LOW_BACK_PAIN, QuestionId.HIP_PAIN}
+    numbers = {
+        QuestionId.AGE,
+        QuestionId.LOW_BACK_PAIN,
+        QuestionId.HIP_PAIN,
+        QuestionId.RECENT_SURGERY_WHERE,  # a list of operations, not a yes or no
+    }
     return [QUESTION_FIELDS[q] for q in QuestionId if q not in numbers]
 
 

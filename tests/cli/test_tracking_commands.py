@@ -171,13 +171,38 @@ def test_the_check_in_questions_take_numbers_and_ask_again_on_a_mistake() -> Non
     _, plan = care.plan_of(care.read_intake(EXAMPLES / "desk-worker.yaml"))
     countable = [item for item in plan.items if item.schedule.per_week]
     # pain 12 is refused and asked again; item 99 is refused; then a no to warning signs.
-    asker, scripted, shown = prompts(["12", "3", "", "7.5", "1 99", "1 3", "no"])
+    asker, scripted, shown = prompts(["12", "3", "2", "", "7.5", "1 99", "1 3", "no"])
     found = asker.check_in(date(2026, 11, 16), plan)
-    assert (found.low_back_pain, found.stress, found.sitting_hours) == (3, None, 7.5)
+    assert (found.low_back_pain, found.hip_pain, found.stress, found.sitting_hours) == (
+        3,
+        2,
+        None,
+        7.5,
+    )
     assert found.done == [countable[0].technique, countable[2].technique]
     assert found.red_flags == []
     assert "expected a value of at most 10, got 12. Please try again." in shown.getvalue()
     assert "numbers from 1 to" in shown.getvalue()
+
+
+def test_the_check_in_can_report_a_warning_sign_and_a_problem_after_a_release() -> None:
+    from psoas.content.vocabulary import RedFlagId
+
+    flags = len(RedFlagId)
+    # back, hip, stress and sitting skipped; then yes, and: saddle numbness, a bruise.
+    asker, _, shown = prompts(["", "", "", "", "yes", f"6, {flags + 5}"])
+    found = asker.check_in(date(2026, 11, 16), None)
+    assert found.red_flags == ["saddle_numbness"]
+    assert found.adverse_events == ["bruising"]
+    assert "A bruise where the tool pressed" in shown.getvalue()
+
+
+def test_a_problem_from_the_command_line_pauses_release(cli, planned) -> None:
+    result = cli("log", "--problem", "bruising")
+    assert result.exit_code == 0, result.stderr
+    assert "Release paused:" in result.stdout and "bruise" in result.stdout
+    refused = cli("log", "--problem", "hiccups")
+    assert refused.exit_code == 2 and "adverse_events.0" in refused.stderr
 
 
 def test_the_measurement_questions_build_every_section() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from psoas.content import KnowledgeBase
-from psoas.content.vocabulary import AdverseEventId, MetricId, SafetyLevel
+from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId, SafetyLevel
 from psoas.core.gates import (
     HoldKind,
     PainReading,
@@ -19,12 +19,16 @@ from psoas.core.gates import (
     describe_pause,
     pain_pauses,
     release_status,
+    something_changed_pause,
+    warning_sign_pause,
 )
 from psoas.core.intake import parse_intake
 from psoas.core.safety import screen
 from tests.factories import intake
 
 TODAY = date(2026, 12, 1)
+SCREEN_DAY = TODAY - timedelta(days=10)
+"""The day the safety questions were last answered: ratings count from then."""
 BACK = MetricId.LOW_BACK_PAIN
 HIP = MetricId.HIP_PAIN
 
@@ -38,7 +42,7 @@ def _pauses(knowledge: KnowledgeBase, *readings: PainReading, **references: obje
         readings,
         intake=references.get("intake", {}),  # type: ignore[arg-type]
         baseline=references.get("baseline", {}),  # type: ignore[arg-type]
-        today=TODAY,
+        since=references.get("since", SCREEN_DAY),  # type: ignore[arg-type]
         knowledge=knowledge,
         rises_count=bool(references.get("rises_count", True)),
     )
@@ -77,9 +81,22 @@ def test_hip_pain_counts_too_and_each_metric_pauses_once(knowledge: KnowledgeBas
     assert [(p.metric, p.value) for p in found] == [(BACK, 8), (HIP, 9)]
 
 
-def test_old_ratings_describe_the_past_and_do_not_pause(knowledge: KnowledgeBase) -> None:
-    assert _pauses(knowledge, _reading(10, days_ago=7)) == []
-    assert len(_pauses(knowledge, _reading(10, days_ago=6))) == 1
+def test_ratings_from_before_the_screen_were_known_when_it_was_answered(
+    knowledge: KnowledgeBase,
+) -> None:
+    assert _pauses(knowledge, _reading(10, days_ago=11)) == []  # an imported history
+    assert len(_pauses(knowledge, _reading(10, days_ago=10))) == 1  # the day of the screen
+    assert len(_pauses(knowledge, _reading(9, days_ago=8))) == 1  # entered late: still counts
+    assert _pauses(knowledge, _reading(10), since=None) == []  # no screen: release is off
+
+
+def test_a_warning_sign_and_a_change_pause_whatever_the_screen(knowledge: KnowledgeBase) -> None:
+    sign = warning_sign_pause([RedFlagId.INFLAMMATORY_BACK_PAIN], day=TODAY)
+    assert sign is not None and sign.kind is PauseKind.WARNING_SIGN
+    assert "morning stiffness" in describe_pause(sign, knowledge)
+    assert warning_sign_pause([], day=TODAY) is None
+    changed = something_changed_pause(day=TODAY)
+    assert "something had changed" in describe_pause(changed, knowledge)
 
 
 def test_after_a_session_only_a_severe_rating_pauses(knowledge: KnowledgeBase) -> None:
@@ -171,9 +188,10 @@ def test_an_urgent_adverse_event_is_urgent(knowledge: KnowledgeBase) -> None:
 
 
 def test_a_screen_older_than_twelve_weeks_must_be_confirmed(knowledge: KnowledgeBase) -> None:
-    on_the_day = SCREENED.date() + timedelta(weeks=12)
+    on_the_day = SCREENED.astimezone().date() + timedelta(weeks=12)
     assert _status(knowledge, today=on_the_day).allowed
     found = _status(knowledge, today=on_the_day + timedelta(days=1))
     assert not found.allowed and found.paused
     assert [h.kind for h in found.holds] == [HoldKind.OLD_SCREEN]
-    assert "2026-11-20" in found.holds[0].message and "12 weeks" in found.holds[0].message
+    answered = SCREENED.astimezone().date().isoformat()  # the day where the person is
+    assert answered in found.holds[0].message and "12 weeks" in found.holds[0].message

@@ -172,8 +172,25 @@ def test_pregnancy_offers_the_side_lying_stretch_instead(knowledge: KnowledgeBas
     items = _by_technique(plan)
     assert not set(items) & {"couch_stretch", "side_reach_lunge_stretch", "supine_psoas_stretch"}
     side = next(item for item in plan.items if item.technique == "side_lying_hip_flexor_stretch")
-    assert side.reasons[-1].startswith("Offered instead of:")
+    assert any(reason.startswith("Offered instead of:") for reason in side.reasons)
+    assert "pregnant" in side.why  # offered in pregnancy in any case
     assert "self_release_pso_rite" not in items
+
+
+def test_pregnancy_offers_the_side_lying_stretch_even_with_no_stretch_to_replace(
+    knowledge: KnowledgeBase,
+) -> None:
+    plan = _plan(knowledge, person={"pregnant": True})  # no cause stands out
+    side = next(item for item in plan.items if item.technique == "side_lying_hip_flexor_stretch")
+    assert side.why == ["pregnant"] and "side-lying" in side.reasons[0]
+
+
+def test_reduced_feeling_chooses_the_gentlest_tool_owned(knowledge: KnowledgeBase) -> None:
+    plan = _plan(
+        knowledge, **DESK, tools=["pso_rite", "foam_roller"], conditions={"reduced_sensation": True}
+    )
+    releases = [item.technique for item in plan.items if item.kind is PlanItemKind.SELF_RELEASE]
+    assert releases == ["self_release_foam_roller"]
 
 
 @pytest.mark.parametrize(

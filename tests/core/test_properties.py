@@ -66,7 +66,12 @@ URGENT_ALONE = {
     RedFlagId.NEW_SEXUAL_DYSFUNCTION,
 }
 PROTECTIVE = {QuestionId.NORMAL_AORTA_SCAN}
-NOT_YES_NO = {QuestionId.AGE, QuestionId.LOW_BACK_PAIN, QuestionId.HIP_PAIN}
+NOT_YES_NO = {
+    QuestionId.AGE,
+    QuestionId.LOW_BACK_PAIN,
+    QuestionId.HIP_PAIN,
+    QuestionId.RECENT_SURGERY_WHERE,
+}
 RISK_QUESTIONS = sorted(set(QuestionId) - PROTECTIVE - NOT_YES_NO)
 
 

@@ -122,7 +122,7 @@ def test_an_operation_said_yes_without_where_leaves_every_region_open(
 ) -> None:
     result = _screen(knowledge, history={"recent_surgery": True})
     assert not result.self_release_allowed
-    assert QuestionId.RECENT_SURGERY in result.unanswered
+    assert result.unanswered == [QuestionId.RECENT_SURGERY_WHERE]  # where, not whether
     assert {"recent_trunk_surgery", "recent_hip_surgery", "recent_other_surgery"} <= set(
         result.uncertain
     )
@@ -151,7 +151,10 @@ def test_a_blank_intake_allows_nothing_physical(knowledge: KnowledgeBase) -> Non
     result = screen(parse_intake({"schema": "psoas.intake/1"}), knowledge)
     assert result.awaits_urgent_answers
     assert not result.self_release_allowed and not result.stretching_allowed
-    assert set(QuestionId) - set(result.unanswered) <= {QuestionId.NORMAL_AORTA_SCAN}
+    assert set(QuestionId) - set(result.unanswered) <= {
+        QuestionId.NORMAL_AORTA_SCAN,  # only protects: not asked for
+        QuestionId.RECENT_SURGERY_WHERE,  # asked after a yes
+    }
 
 
 # --- 2. Age and vascular risk ------------------------------------------------------------
@@ -304,7 +307,11 @@ def test_combinations_that_need_care_now(
 
 
 def test_an_aneurysm_with_pain_unanswered_waits_for_the_answer(knowledge: KnowledgeBase) -> None:
-    result = _screen(knowledge, red_flags={"abdominal_aortic_aneurysm": True})
+    result = _screen(
+        knowledge,
+        red_flags={"abdominal_aortic_aneurysm": True},
+        symptoms={"low_back_pain": None, "hip_pain": None},
+    )
     assert result.level is SafetyLevel.REFER
     assert result.awaits_urgent_answers
     assert QuestionId.LOW_BACK_PAIN in result.unanswered
@@ -348,9 +355,33 @@ def test_night_pain_alone_keeps_release_off_without_a_referral(knowledge: Knowle
     assert not result.self_release_allowed and result.stretching_allowed
 
 
+@pytest.mark.parametrize("pain", ["low_back_pain", "hip_pain"])
+def test_severe_pain_now_keeps_release_off_and_its_rating_is_needed(
+    knowledge: KnowledgeBase, pain: str
+) -> None:
+    severe = _screen(knowledge, symptoms={pain: 8})
+    assert not severe.self_release_allowed and severe.stretching_allowed
+    assert _flags(severe) == ["severe_pain_now"]
+    assert _screen(knowledge, symptoms={pain: 7}).self_release_allowed
+    unrated = _screen(knowledge, symptoms={pain: None})
+    assert not unrated.self_release_allowed and QuestionId(pain) in unrated.unanswered
+
+
 def test_an_adult_with_hip_pain_is_not_referred_for_it(knowledge: KnowledgeBase) -> None:
     result = _screen(knowledge, person={"age": 18}, symptoms={"hip_pain": 6})
     assert result.level is SafetyLevel.CLEAR
+
+
+def test_the_code_keeps_release_off_for_open_questions_whatever_the_data_says(
+    knowledge: KnowledgeBase,
+) -> None:
+    rules = [
+        rule.model_copy(update={"blocks_self_release": False}) for rule in knowledge.safety_rules
+    ]
+    loosened = knowledge.model_copy(update={"safety_rules": rules})
+    for sections in ({"person": {"pregnant": None}}, {"history": {"recent_surgery": None}}):
+        result = screen(parse_intake(intake(**sections)), loosened)
+        assert not result.self_release_allowed, sections
 
 
 # --- 6. Recent surgery ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from psoas.content.vocabulary import AdverseEventId, SafetyLevel
 from psoas.core.gates import HoldKind
 from psoas.core.intake import parse_intake
 from psoas.core.measures import parse_check_in, parse_measurement
+from psoas.core.records import SavedOutcome
 from psoas.core.session_records import Aftermath, Ratings
 from psoas.core.timeline import SessionKind
 from psoas.errors import SafetyStop
@@ -30,12 +31,23 @@ TODAY = date.today()
 ANSWERS = intake(symptoms={"low_back_pain": 2}, tools=["pso_rite"])
 
 
-def _answer(database: Database, document: dict[str, Any] = ANSWERS) -> None:
-    """The person answers the safety questions (again): a new screen and plan."""
+def _answer(
+    database: Database, document: dict[str, Any] = ANSWERS, *, now: bool = True
+) -> SavedOutcome:
+    """The person answers the safety questions (again): a new screen and plan.
+
+    ``now``: given just now (the questionnaire, the web form), not a file run again.
+    """
     parsed = parse_intake(document)
     assessment, plan = care.plan_of(parsed)
-    care.save_plan(
-        database, person="me", intake=parsed, source="test", assessment=assessment, plan=plan
+    return care.save_plan(
+        database,
+        person="me",
+        intake=parsed,
+        source="test",
+        assessment=assessment,
+        plan=plan,
+        answered_now=now,
     )
 
 
@@ -122,7 +134,7 @@ def test_a_warning_sign_screens_again_and_that_does_not_lift_a_pain_pause(
     outcome = _log(database, 0, red_flags=["saddle_numbness"])
     assert outcome.rescreen is not None and outcome.rescreen.safety.level is SafetyLevel.URGENT
     kinds = {hold.kind for hold in _status(database).holds}
-    assert kinds == {HoldKind.SCREEN, HoldKind.PAIN}
+    assert kinds == {HoldKind.SCREEN, HoldKind.PAIN, HoldKind.WARNING_SIGN}
 
 
 def test_no_move_to_maintenance_in_the_step_that_paused(database: Database) -> None:
@@ -136,6 +148,9 @@ def test_no_move_to_maintenance_in_the_step_that_paused(database: Database) -> N
     care.save_plan(
         database, person=other, intake=parsed, source="t", assessment=assessment, plan=plan
     )
+    answered = datetime(2026, 9, 20, 9, 0, tzinfo=UTC)  # answered before the history began
+    with database.transaction() as session:
+        session.execute(update(AssessmentRow).values(created_at=answered))
     logs = tracking.read_check_ins(EXAMPLES / "history" / "check-ins.yaml")
     spiked = logs[:-1] + [logs[-1].model_copy(update={"low_back_pain": 9})]
     result = tracking.record_check_ins(
@@ -235,3 +250,90 @@ def test_a_rule_added_later_applies_to_stored_answers_at_once(database: Database
     plan = tracking.current_plan(database, person="me")
     assert plan is not None
     assert not [item for item in plan.items if item.kind == "self_release"]
+
+
+def test_the_same_old_file_run_again_does_not_lift_a_pause(database: Database) -> None:
+    _answer(database, now=False)
+    _log(database, 0, low_back_pain=9)
+    again = _answer(database, now=False)  # psoas assess FILE with the unchanged file
+    assert again.resubmitted
+    assert [hold.kind for hold in _status(database).holds] == [HoldKind.PAIN]
+    changed = intake(symptoms={"low_back_pain": 4}, tools=["pso_rite"])
+    assert not _answer(database, changed, now=False).resubmitted  # the file says what changed
+    assert _status(database).allowed
+
+
+def test_a_stale_file_cannot_hide_a_warning_sign_reported_since(database: Database) -> None:
+    _answer(database, now=False)
+    _log(database, 0, red_flags=["saddle_numbness"])
+    _answer(database, now=False)  # the old answers, without the warning sign
+    current = care.latest_assessment(database, person="me")
+    assert current is not None and current.safety.level is SafetyLevel.URGENT
+    assert not _status(database).allowed
+
+
+def test_any_warning_sign_pauses_even_one_that_leaves_release_allowed(
+    database: Database,
+) -> None:
+    _answer(database)
+    outcome = _log(database, 0, red_flags=["inflammatory_back_pain"])
+    assert outcome.rescreen is not None and outcome.rescreen.safety.self_release_allowed
+    assert outcome.paused and "morning stiffness" in outcome.paused[0]
+    assert [hold.kind for hold in _status(database).holds] == [HoldKind.WARNING_SIGN]
+    _answer(database, intake(red_flags={"inflammatory_back_pain": True}, tools=["pso_rite"]))
+    assert _status(database).allowed
+
+
+def test_saying_something_changed_pauses_until_the_questions_are_answered(
+    database: Database,
+) -> None:
+    _answer(database)
+    gates.report_change(database, person="me", day=TODAY)
+    assert [hold.kind for hold in _status(database).holds] == [HoldKind.SOMETHING_CHANGED]
+    _answer(database)
+    assert _status(database).allowed
+
+
+def test_a_problem_reported_in_a_check_in_pauses(database: Database) -> None:
+    _answer(database)
+    outcome = _log(database, 1, adverse_events=["blood_in_urine"])
+    assert outcome.paused and "see a doctor today" in outcome.paused[0]
+    status = _status(database)
+    assert status.urgent and status.holds[0].kind is HoldKind.ADVERSE_EVENT
+
+
+def test_a_second_report_after_a_session_adds_and_never_erases(database: Database) -> None:
+    _answer(database)
+    guided = _start(database)
+    first = Aftermath(adverse_events=[AdverseEventId.BRUISING])
+    sessions.record_aftermath(database, session_id=guided.id, aftermath=first, today=TODAY)
+    second = Aftermath(ratings=Ratings(low_back_pain=2))
+    sessions.record_aftermath(database, session_id=guided.id, aftermath=second, today=TODAY)
+    record = sessions.session_record(database, session_id=guided.id)
+    assert record.adverse_events == [AdverseEventId.BRUISING]
+    assert record.after is not None and record.after.low_back_pain == 2
+
+
+def test_severe_pain_in_the_answers_does_not_lift_a_pain_pause(database: Database) -> None:
+    _answer(database)
+    _log(database, 0, low_back_pain=9)
+    _answer(database, intake(symptoms={"low_back_pain": 9}, tools=["pso_rite"]))
+    kinds = {hold.kind for hold in _status(database).holds}
+    assert kinds == {HoldKind.SCREEN}  # the new screen itself keeps release off
+
+
+def test_pain_before_a_session_that_has_risen_pauses(database: Database) -> None:
+    _answer(database)  # the answers give low back pain 2
+    with pytest.raises(SafetyStop, match="points above your starting level"):
+        _start(database, before=Ratings(low_back_pain=4))
+
+
+def test_reminders_leave_out_release_while_it_is_paused(database: Database) -> None:
+    from psoas.services import reminders
+
+    _answer(database)
+    kinds = {item.kind for item in reminders.plan_to_remind(database, person="me").items}
+    assert "self_release" in kinds
+    _log(database, 0, low_back_pain=9)
+    paused = reminders.plan_to_remind(database, person="me", today=TODAY)
+    assert "self_release" not in {item.kind for item in paused.items}

@@ -132,7 +132,7 @@ def test_a_new_warning_sign_screens_again_and_stops_release(database: Database) 
     assert outcome.rescreen.safety.level is SafetyLevel.URGENT
     assert outcome.progress.recommendations[0].kind is RecommendationKind.RESCREEN
     # The new screen is the one that counts: no release session can start now.
-    with pytest.raises(SafetyStop, match="urgent"):
+    with pytest.raises(SafetyStop, match="Get medical care today"):
         sessions.clearance(database, person="me", kind=SessionKind.SELF_RELEASE)
     plan = tracking.current_plan(database, person="me")
     assert plan is not None and [item.technique for item in plan.items] == ["seek_care_now"]

@@ -561,6 +561,16 @@ def log(
             show_default=False,
         ),
     ] = None,
+    problem: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--problem",
+            metavar="PROBLEM",
+            help="A problem noticed after a release, e.g. blood_in_urine or bruising: pauses "
+            "self-release until you answer the safety questions again.",
+            show_default=False,
+        ),
+    ] = None,
     file: DocumentFile = None,
     person: PersonOption = DEFAULT_PERSON,
     json_output: JsonFlag = False,
@@ -579,6 +589,7 @@ def log(
         "sitting_hours": sitting_hours,
         "done": done or [],
         "red_flags": red_flag or [],
+        "adverse_events": problem or [],
     }
     tracking_commands.log(fields, file=file, person=person, today=_today(), json_output=json_output)
 

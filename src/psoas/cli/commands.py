@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from psoas.cli import render
-from psoas.services import care, library
+from psoas.services import care, gates, library
 from psoas.services import history as history_service
 from psoas.services.storage import store
 from psoas.settings import load_settings
@@ -28,8 +29,10 @@ def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
             saved = care.save_assessment(
                 database, person=person, intake=intake, source=str(file), assessment=assessment
             )
+            status = gates.status(database, person=person, today=date.today())
         if not json_output:
             render.saved(saved, database.address)
+            render.after_saving(saved, status)
 
 
 def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
@@ -51,8 +54,10 @@ def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
                 assessment=assessment,
                 plan=program,
             )
+            status = gates.status(database, person=person, today=date.today())
         if not json_output:
             render.saved(saved, database.address)
+            render.after_saving(saved, status)
 
 
 def schema(name: str) -> None:

@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from psoas.content.vocabulary import QuestionId, ThresholdId
 from psoas.core import intake as contract
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InputError, InvalidDocument
-from psoas.services import care
+from psoas.services import care, gates
 from psoas.services.storage import store
 from psoas.settings import load_settings
 
@@ -219,6 +220,9 @@ class Questionnaire:
             if required and typed.lower() in NOT_SURE:
                 return
             value = question.read(typed)
+            if required and not isinstance(value, bool):
+                self.console.print("  Please answer yes, no or not sure.", style="yellow")
+                continue
             problem = _check(question.section, {question.field: value})
             if problem is None:
                 self.answers.setdefault(question.section, {})[question.field] = value
@@ -259,26 +263,34 @@ class Questionnaire:
         """The required "any operation in the last 12 weeks?", then where and when each was."""
         recent = self._safety(QuestionId.RECENT_SURGERY, _yes_no)
         self._ask(recent, required=True)
-        said = self.answers.get("history", {}).get("recent_surgery")
         regions = ", ".join(region.value for region in contract.SurgeryRegion)
         surgeries: list[dict[str, Any]] = []
         while True:
+            said = self.answers.get("history", {}).get("recent_surgery")
             more = "another" if surgeries else "an"
             typed = self._prompt(
                 f"List {more} operation, recent or not: where ({regions}), or Enter when done:"
-            )
+            ).lower()
             if not typed:
                 within = [s for s in surgeries if s["weeks_ago"] < contract.SURGERY_WINDOW_WEEKS]
                 if said is True and not within:
                     self.console.print(
                         "  You said you had an operation in the last 12 weeks: please say where "
-                        "and when, so psoas knows what to leave out.",
+                        "and when, so psoas knows what to leave out (or type 'no' if there was "
+                        "none after all).",
                         style="yellow",
                     )
                     continue
                 break
+            if typed in NO and said is True:
+                self.answers["history"]["recent_surgery"] = False  # changed their mind
+                continue
+            problem = _check_model(contract.Surgery, {"region": typed, "weeks_ago": 0})
+            if problem is not None:  # say so before asking how long ago
+                self._complain(problem)
+                continue
             weeks = self._prompt("How many weeks ago was it?")
-            entry = {"region": typed.lower(), "weeks_ago": _number(weeks)}
+            entry = {"region": typed, "weeks_ago": _number(weeks)}
             problem = _check_model(contract.Surgery, entry) or _check(
                 "history", {**self.answers.get("history", {}), "surgeries": [*surgeries, entry]}
             )
@@ -294,8 +306,9 @@ class Questionnaire:
         listed = "  ".join(f"{n}) {choice.label}" for n, choice in enumerate(question.choices, 1))
         while True:
             typed = self._prompt(f"{question.text}\n  {listed}\n  Your answer (a number):")
-            if typed.isdigit() and 0 < int(typed) <= len(question.choices):
-                for path, value in question.choices[int(typed) - 1].sets.items():
+            chosen = _choice(question, typed)
+            if chosen is not None:
+                for path, value in question.choices[chosen].sets.items():
                     section, field = path.split(".")
                     self.answers.setdefault(section, {})[field] = value
                 return
@@ -349,6 +362,20 @@ class Questionnaire:
         self.console.print(f"  {problem.problem}. Please try again.", style="yellow")
 
 
+def _choice(question: SafetyQuestion, typed: str) -> int | None:
+    """Which of a question's choices was typed: its number, or its words ("no", "not sure")."""
+    if typed.isdigit() and 0 < int(typed) <= len(question.choices):
+        return int(typed) - 1
+    lowered = typed.lower()
+    for index, choice in enumerate(question.choices):
+        label = choice.label.lower()
+        if lowered == label or (lowered in NO and label == "no"):
+            return index
+        if lowered in NOT_SURE and label == "not sure":
+            return index
+    return None
+
+
 def _check(section: str, fields: dict[str, Any]) -> FieldProblem | None:
     return _check_model(_SECTION_MODELS[section], fields)
 
@@ -384,9 +411,16 @@ def run(*, out: Path, force: bool, person: str, save: bool) -> None:
     if save:
         with store(load_settings()) as database:
             saved = care.save_assessment(
-                database, person=person, intake=answers, source=str(out), assessment=assessment
+                database,
+                person=person,
+                intake=answers,
+                source=str(out),
+                assessment=assessment,
+                answered_now=True,
             )
+            status = gates.status(database, person=person, today=date.today())
         render.saved(saved, database.address)
+        render.after_saving(saved, status)
     console.print(f"Next: psoas plan {out}")
 
 

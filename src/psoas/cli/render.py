@@ -42,7 +42,7 @@ LEVEL_STYLE = {
 ACTION_WORDS = {
     CareAction.SEEK_CARE_NOW: "seek care now",
     CareAction.SEE_CLINICIAN: "see a clinician",
-    CareAction.MODIFY: "modify",
+    CareAction.MODIFY: "take care",
 }
 
 
@@ -72,6 +72,7 @@ def safety_banner(safety: SafetyResult) -> Panel:
         open_ = Text("Still to answer: ", style="bold")
         open_.append("; ".join(shorts) + ".", style="")
         lines.append(open_)
+        lines.append(Text(knowledge.gates.answer_again_terminal, style="dim"))
     return Panel(Group(*lines), title="Safety", border_style=colour, expand=True)
 
 
@@ -152,6 +153,16 @@ def saved(outcome: SavedOutcome, address: str) -> None:
         )
     line = Text(f"Saved for {outcome.person!r}: {', '.join(parts)} in {address}", style="dim")
     console.print(line, soft_wrap=True)  # a path is copied, not read: never break it
+
+
+def after_saving(outcome: SavedOutcome, status: ReleaseStatus) -> None:
+    """Whether these answers counted as answering again, and whether release is still paused."""
+    gates = load_knowledge_base().gates
+    if outcome.resubmitted and outcome.first_given is not None:
+        day = outcome.first_given.astimezone().date().isoformat()
+        console.print(Text(gates.resubmitted_terminal.format(day=day), style="yellow"))
+    if status.paused:
+        console.print(release_status(status))
 
 
 def history(entries: list[HistoryEntry], address: str) -> None:

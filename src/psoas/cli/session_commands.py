@@ -11,6 +11,7 @@ import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from psoas.cli import DEFAULT_PERSON, render, session_render
 from psoas.cli.commands import print_json
@@ -18,11 +19,18 @@ from psoas.cli.render import console
 from psoas.cli.session_prompts import SessionPrompts
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import SafetyLevel, ToolId
-from psoas.core.session_records import PAIN_UP_ADVICE, PAIN_UP_POINTS, RATING_LABELS, SessionStatus
+from psoas.core.gates import ReleaseStatus
+from psoas.core.session_records import (
+    PAIN_UP_ADVICE,
+    PAIN_UP_POINTS,
+    RATING_LABELS,
+    SessionRecord,
+    SessionStatus,
+)
 from psoas.core.timeline import SessionKind, check_minutes
-from psoas.errors import SafetyStop
-from psoas.services import care, sessions
-from psoas.services.storage import store
+from psoas.errors import InputError, SafetyStop
+from psoas.services import care, gates, sessions
+from psoas.services.storage import Database, store
 from psoas.settings import load_settings
 
 
@@ -60,7 +68,7 @@ def start(
         )
         session_render.clearance(found, starting=True)
         if not nothing_changed:
-            prompts.confirm_nothing_changed(found)
+            _confirm_nothing_changed(prompts, found, database, person)
         before = prompts.ratings("How do you feel before you start?") if ratings else None
         guided = sessions.start(
             database,
@@ -72,6 +80,17 @@ def start(
             clock=sessions.clock_for(settings),
         )
         _guide(guided, voice=voice, plain=plain, ratings=ratings)
+
+
+def _confirm_nothing_changed(
+    prompts: SessionPrompts, found: sessions.Clearance, database: Database, person: str
+) -> None:
+    """Ask whether anything changed; a yes pauses release until the questions are answered."""
+    try:
+        prompts.confirm_nothing_changed(found)
+    except SafetyStop:
+        gates.report_change(database, person=person, day=date.today())
+        raise
 
 
 @contextmanager
@@ -103,7 +122,7 @@ def resume(
         )
         session_render.clearance(guided.clearance, starting=False)
         if not nothing_changed:
-            prompts.confirm_nothing_changed(guided.clearance)
+            _confirm_nothing_changed(prompts, guided.clearance, database, person)
         _guide(guided, voice=voice, plain=plain, ratings=ratings)
 
 
@@ -168,27 +187,49 @@ def _guide(guided: sessions.GuidedSession, *, voice: bool, plain: bool, ratings:
 
 def _completed(guided: sessions.GuidedSession, *, ratings: bool) -> None:
     console.print(f"\nSession {guided.id} is complete. Well done.", style="bold green")
+    prompts = SessionPrompts(console, stopped="the session is saved; no ratings were kept")
     if ratings:
-        prompts = SessionPrompts(console, stopped="the session is saved; no ratings were kept")
-        record, status = guided.keep_aftermath(prompts.aftermath())
-        knowledge = load_knowledge_base()
-        for event in record.adverse_events:
-            info = knowledge.adverse_event(event)
-            style = "bold red" if info.level is SafetyLevel.URGENT else "yellow"
-            console.print(info.message, style=style)
-        if not status.allowed:
-            console.print(render.release_status(status))
-        for name, change in record.change().items():
-            if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:
-                console.print(
-                    f"Your {RATING_LABELS[name].lower()} is {change} points higher than before. "
-                    + PAIN_UP_ADVICE,
-                    style="yellow",
-                )
+        aftermath = prompts.aftermath()
+    else:
+        try:
+            aftermath = prompts.problems_only()
+        except InputError:  # no one at the keyboard (hands-free): nothing to report
+            console.print(f"See it again with: psoas session show {guided.id}")
+            return
+    record, status = guided.keep_aftermath(aftermath)
+    _tell_what_went_wrong(record, status)
+    for name, change in record.change().items():
+        if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:
+            console.print(
+                f"Your {RATING_LABELS[name].lower()} is {change} points higher than before. "
+                + PAIN_UP_ADVICE,
+                style="yellow",
+            )
     console.print(f"See it again with: psoas session show {guided.id}")
 
 
+def _tell_what_went_wrong(record: SessionRecord, status: ReleaseStatus) -> None:
+    """Each problem reported, in words, and why release is now paused."""
+    knowledge = load_knowledge_base()
+    for event in record.adverse_events:
+        info = knowledge.adverse_event(event)
+        style = "bold red" if info.level is SafetyLevel.URGENT else "yellow"
+        console.print(info.message, style=style)
+    if not status.allowed:
+        console.print(render.release_status(status))
+
+
 def _stopped(guided: sessions.GuidedSession) -> None:
+    prompts = SessionPrompts(console, stopped="the session is saved")
+    try:
+        problems = prompts.problems_only()
+    except InputError:
+        problems = None  # input closed: nothing to add; the session itself is saved
+    if problems is not None and problems.adverse_events:
+        record, status = guided.keep_aftermath(problems)
+        _tell_what_went_wrong(record, status)
+        if not status.allowed:
+            return  # no "carry on": the session stays saved, and release is paused
     snap = guided.snapshot()
     console.print(
         f"\nStopped at step {snap.step_index + 1} of {snap.step_count} ({snap.step.title}), "

@@ -81,14 +81,21 @@ class SessionPrompts:
             field="felt",
             ratings=ratings,
         )
-        problems = self._pick_many(
+        problems = self._problems(ratings)
+        return parse_aftermath(
+            {"ratings": ratings.given(), "felt": felt, "adverse_events": problems}, source="answer"
+        )
+
+    def problems_only(self) -> Aftermath:
+        """Only whether anything went wrong (a stopped session, or one run without ratings)."""
+        return parse_aftermath({"adverse_events": self._problems(Ratings())}, source="answer")
+
+    def _problems(self, ratings: Ratings) -> list[str]:
+        return self._pick_many(
             "Did anything go wrong, during or after? Numbers, comma-separated, or Enter if not",
             [(info.id.value, info.label) for info in load_knowledge_base().gates.adverse_events],
             field="adverse_events",
             ratings=ratings,
-        )
-        return parse_aftermath(
-            {"ratings": ratings.given(), "felt": felt, "adverse_events": problems}, source="answer"
         )
 
     def _pick_many(

@@ -128,6 +128,10 @@ def session_record(record: SessionRecord) -> None:
     if record.felt:
         felt = ", ".join(FELT_LABELS[Felt(value)] for value in record.felt)
         console.print(f"Felt: {felt}")
+    if record.adverse_events:
+        knowledge = load_knowledge_base()
+        problems = "; ".join(knowledge.adverse_event(e).label for e in record.adverse_events)
+        console.print(f"[bold red]Problems reported:[/] {escape(problems)}")
     steps = Table(expand=True)
     for column in ("#", "phase", "step", "planned", "spent", "outcome"):
         steps.add_column(column, justify="right" if column in ("#", "planned", "spent") else "left")

@@ -68,6 +68,7 @@ class TrackingPrompts:
         document: dict[str, Any] = {"day": day.isoformat()}
         self.console.print(Rule(f"Check-in for {day}", align="left"))
         self._ask_number(document, ["low_back_pain"], "Low back pain today (0-10, Enter to skip)")
+        self._ask_number(document, ["hip_pain"], "Hip or groin pain today (0-10)")
         self._ask_number(document, ["stress"], "Stress today (0-10)")
         self._ask_number(document, ["sitting_hours"], "Hours sitting today")
         items = [item for item in plan.items if item.schedule.per_week] if plan else []
@@ -78,15 +79,20 @@ class TrackingPrompts:
             document["done"] = [items[n - 1].technique for n in chosen]
         if self._yes_no(
             "Anything new and worrying since your screen (numbness between the legs, bladder or "
-            "bowel change, leg weakness, fever, a fall)? (yes/no)"
+            "bowel change, leg weakness, fever, a fall, a problem after a release)? (yes/no)"
         ):
-            flags = list(RedFlagId)
             knowledge = load_knowledge_base()
-            for number, flag in enumerate(flags, 1):
-                short = knowledge.question(QuestionId(flag.value)).short
-                self.console.print(f"  {number:>2}. {short[:1].upper()}{short[1:]}")
-            chosen = self._pick("Which? Numbers separated by spaces", len(flags))
-            document["red_flags"] = [flags[n - 1].value for n in chosen]
+            flags = list(RedFlagId)
+            problems = [info.id for info in knowledge.gates.adverse_events]
+            labels = [knowledge.question(QuestionId(flag.value)).short for flag in flags]
+            labels += [knowledge.adverse_event(problem).label for problem in problems]
+            for number, label in enumerate(labels, 1):
+                self.console.print(f"  {number:>2}. {label[:1].upper()}{label[1:]}")
+            chosen = self._pick("Which? Numbers separated by spaces or commas", len(labels))
+            document["red_flags"] = [flags[n - 1].value for n in chosen if n <= len(flags)]
+            document["adverse_events"] = [
+                problems[n - 1 - len(flags)].value for n in chosen if n > len(flags)
+            ]
         return parse_check_in(document, source="answers")
 
     def _ask_number(self, document: dict[str, Any], path: list[str], question: str) -> None:

@@ -169,6 +169,8 @@ class Technique(_Entry):
     """Red flags and conditions that rule this technique out."""
     stands_in_for: list[Id] = []
     """Techniques this one replaces: it is offered only where one of them is ruled out."""
+    offered_with: list[RedFlagId | MedicalConditionId | VascularRiskId | DerivedConditionId] = []
+    """Conditions under which the plan offers this technique in any case (it suits them)."""
 
     @model_validator(mode="after")
     def _tool_matches_kind(self) -> Technique:
@@ -268,7 +270,7 @@ class Question(_Entry):
     """Asked as part of another question's choices, not on its own."""
 
 
-GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks", "level"})
+GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks", "signs"})
 
 
 def _check_gate_placeholders(text: str) -> str:
@@ -310,15 +312,20 @@ class Gates(_Entry):
 
     pain_high: GateText
     pain_risen: GateText
+    warning_sign: GateText
+    something_changed: GateText
     screen_old: GateText
     headline_paused: GateText
     headline_urgent: GateText
+    tick_what_happened: GateText
     answer_first: GateText
     """The headline of a screen that awaits answers to urgent-level questions."""
     no_screen: GateText
     screen_rules_out: GateText
     screen_unanswered: GateText
     answer_again_terminal: GateText
+    resubmitted_terminal: GateText
+    answer_again_report: GateText
     answer_again_browser: GateText
     references: PainReferences
     adverse_events: list[AdverseEventInfo]

@@ -83,9 +83,12 @@ AORTIC_RISK_FACTORS = (
     VascularRiskId.SMOKER,
     VascularRiskId.FAMILY_AORTIC_ANEURYSM,
     VascularRiskId.HEART_OR_ARTERY_DISEASE,
-    VascularRiskId.CONNECTIVE_TISSUE_DISORDER,
 )
-"""The answers that, from 50, keep pressure off the aorta unless a scan showed it normal."""
+"""The answers that, from 50, keep pressure off the aorta unless a scan showed it normal.
+
+Marfan and Ehlers-Danlos syndromes are a risk too, but rule release out at any age
+whatever a scan showed (their own rule), so they are not counted here.
+"""
 
 
 class DerivedConditionId(StrEnum):
@@ -100,6 +103,8 @@ class DerivedConditionId(StrEnum):
     """Hip surgery in the last 12 weeks."""
     RECENT_OTHER_SURGERY = "recent_other_surgery"
     """Surgery somewhere else (region ``other``) in the last 12 weeks."""
+    SEVERE_PAIN_NOW = "severe_pain_now"
+    """Low back or hip pain of 8 or more in the answers."""
     AORTIC_RISK = "aortic_risk"
     """Old enough, with or without risk factors, that pressure over the aorta is not advised."""
     SYMPTOMATIC_ANEURYSM = "symptomatic_aneurysm"
@@ -142,6 +147,8 @@ class QuestionId(StrEnum):
     PREGNANT = "pregnant"
     RECENT_BIRTH = "recent_birth"
     RECENT_SURGERY = "recent_surgery"
+    RECENT_SURGERY_WHERE = "recent_surgery_where"
+    """Where and when a recent operation was, after a yes to ``recent_surgery``."""
     LOW_BACK_PAIN = "low_back_pain"
     HIP_PAIN = "hip_pain"
     GROIN_OR_HIP_REFERRAL = "groin_or_hip_referral"
@@ -198,12 +205,14 @@ class ThresholdId(StrEnum):
     NIGHT_PAIN_AGE = "night_pain_age"
     PAIN_PAUSE_SCORE = "pain_pause_score"
     PAIN_RISE_POINTS = "pain_rise_points"
-    PAIN_RECENT_DAYS = "pain_recent_days"
     SCREEN_VALID_WEEKS = "screen_valid_weeks"
     MAINTENANCE_WEEKS = "maintenance_weeks"
     MAINTENANCE_ADHERENCE = "maintenance_adherence"
     GLOBAL_RATING_WORSE = "global_rating_worse"
     NO_IMPROVEMENT_WEEKS = "no_improvement_weeks"
+    BASELINE_SPAN_DAYS = "baseline_span_days"
+    WARNING_SIGN_RECENT_DAYS = "warning_sign_recent_days"
+    STEADY_TREND_POINTS = "steady_trend_points"
 
 
 class AdverseEventId(StrEnum):

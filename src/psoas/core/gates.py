@@ -3,14 +3,17 @@
 A screen says what is safe on the day it is made. Between screens, psoas
 pauses self-release at once, in the first days of tracking too, when:
 
-- a pain rating (low back or hip, in a check-in or a measurement dated within
-  the last 7 days, or after a session) is 8 or more, or a check-in or
-  measurement is 2 or more points above the intake's pain or the baseline
-  (the mean of the first 7 days with values): :func:`pain_pauses`;
-- something went wrong in a session (a pulse under the tool, tingling in a leg,
-  feeling faint, a bruise, blood in the urine, pain worse afterwards):
+- a pain rating (low back or hip, in a check-in, a measurement, or before or
+  after a session) dated since the day of the screen is 8 or more, or is 2 or
+  more points above the intake's pain or the baseline (the mean of the first 7
+  days with values; after a session only 8 or more counts, as some soreness is
+  expected): :func:`pain_pauses`;
+- something went wrong in or after a session (a pulse under the tool, tingling
+  in a leg, feeling faint, a bruise, blood in the urine, pain worse afterwards):
   :func:`adverse_event_pause`; a pulse or blood in the urine also means seek
   care now;
+- a new warning sign was reported, or the person said something has changed
+  since the screen (a new pain, a fall, an operation, a pregnancy, a medicine);
 - the screen itself is older than 12 weeks and must be confirmed.
 
 Each pause holds until the person answers the safety questions again (a screen
@@ -29,7 +32,14 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from psoas.content.models import KnowledgeBase
-from psoas.content.vocabulary import AdverseEventId, MetricId, SafetyLevel, ThresholdId
+from psoas.content.vocabulary import (
+    AdverseEventId,
+    MetricId,
+    QuestionId,
+    RedFlagId,
+    SafetyLevel,
+    ThresholdId,
+)
 from psoas.core.safety import SafetyResult
 
 PAIN_METRICS = (MetricId.LOW_BACK_PAIN, MetricId.HIP_PAIN)
@@ -44,6 +54,8 @@ class PauseKind(StrEnum):
 
     PAIN = "pain"
     ADVERSE_EVENT = "adverse_event"
+    WARNING_SIGN = "warning_sign"
+    SOMETHING_CHANGED = "something_changed"
 
 
 class ReferenceKind(StrEnum):
@@ -68,6 +80,8 @@ class Pause(_Frozen):
     reference_value: float | None = None
     events: list[AdverseEventId] = []
     session_id: int | None = None
+    signs: list[RedFlagId] = []
+    """The warning signs reported (for a ``warning_sign`` pause)."""
 
 
 class PainReading(_Frozen):
@@ -83,23 +97,25 @@ def pain_pauses(
     *,
     intake: Mapping[MetricId, float],
     baseline: Mapping[MetricId, float],
-    today: date,
+    since: date | None,
     knowledge: KnowledgeBase,
     rises_count: bool = True,
 ) -> list[Pause]:
     """The pauses a batch of pain ratings calls for: at most one per metric, the worst first.
 
-    A rating counts when it is dated within the last ``pain_recent_days`` (an old
-    history being imported describes the past, not today). It pauses at
-    ``pain_pause_score`` or more, or (when ``rises_count``) when it is
-    ``pain_rise_points`` above the intake's rating or the baseline of that metric.
+    A rating counts when it is dated on or after ``since``, the day the person last
+    answered the safety questions (an older rating was known when they answered; an
+    imported history describes the past). Without a screen nothing is paused, as
+    release is off anyway. A rating pauses at ``pain_pause_score`` or more, or (when
+    ``rises_count``) at ``pain_rise_points`` above the intake's rating or the baseline.
     """
+    if since is None:
+        return []
     high = knowledge.threshold(ThresholdId.PAIN_PAUSE_SCORE)
     rise = knowledge.threshold(ThresholdId.PAIN_RISE_POINTS)
-    recent = today - timedelta(days=int(knowledge.threshold(ThresholdId.PAIN_RECENT_DAYS)) - 1)
     found: dict[MetricId, Pause] = {}
     for reading in sorted(readings, key=lambda r: (-r.value, r.day)):
-        if reading.metric in found or not recent <= reading.day <= today:
+        if reading.metric in found or reading.day < since:
             continue
         pause = None
         if reading.value >= high:
@@ -136,8 +152,20 @@ def _pain(
     )
 
 
+def warning_sign_pause(signs: Sequence[RedFlagId], *, day: date) -> Pause | None:
+    """A new warning sign pauses release whatever the screen it brings says."""
+    if not signs:
+        return None
+    return Pause(kind=PauseKind.WARNING_SIGN, level=SafetyLevel.CAUTION, signs=list(signs), day=day)
+
+
+def something_changed_pause(*, day: date) -> Pause:
+    """The person said something has changed since the screen: answer it again first."""
+    return Pause(kind=PauseKind.SOMETHING_CHANGED, level=SafetyLevel.CAUTION, day=day)
+
+
 def adverse_event_pause(
-    events: Sequence[AdverseEventId], *, session_id: int, knowledge: KnowledgeBase
+    events: Sequence[AdverseEventId], *, session_id: int | None, knowledge: KnowledgeBase
 ) -> Pause | None:
     """The pause a session's adverse events call for (urgent if any of them is), or None."""
     if not events:
@@ -159,10 +187,20 @@ class HoldKind(StrEnum):
     """The screen itself rules it out."""
     PAIN = "pain"
     ADVERSE_EVENT = "adverse_event"
+    WARNING_SIGN = "warning_sign"
+    SOMETHING_CHANGED = "something_changed"
     OLD_SCREEN = "old_screen"
 
 
-PAUSING_HOLDS = frozenset({HoldKind.PAIN, HoldKind.ADVERSE_EVENT, HoldKind.OLD_SCREEN})
+PAUSING_HOLDS = frozenset(
+    {
+        HoldKind.PAIN,
+        HoldKind.ADVERSE_EVENT,
+        HoldKind.WARNING_SIGN,
+        HoldKind.SOMETHING_CHANGED,
+        HoldKind.OLD_SCREEN,
+    }
+)
 """Holds that pause release between screens (the screen's own verdict is not a pause)."""
 
 
@@ -222,14 +260,15 @@ def release_status(
         )
         return ReleaseStatus(allowed=False, level=None, screened_at=None, holds=[hold])
     holds: list[ReleaseHold] = []
-    day = screened_at.date().isoformat()
+    answered = screened_at.astimezone().date()  # the day where the person is
+    day = answered.isoformat()
     if not safety.self_release_allowed:
         holds.append(_screen_hold(safety, day, screened_at, knowledge))
     for recorded in sorted(pauses, key=lambda p: p.recorded_at):
         if recorded.recorded_at > screened_at:
             holds.append(_pause_hold(recorded, knowledge))
     valid_weeks = int(knowledge.threshold(ThresholdId.SCREEN_VALID_WEEKS))
-    if (today - screened_at.date()).days > 7 * valid_weeks:
+    if (today - answered).days > 7 * valid_weeks:
         message = gates.screen_old.format(day=day, weeks=valid_weeks)
         holds.append(
             ReleaseHold(
@@ -258,7 +297,7 @@ def _screen_hold(
             if knowledge.rule(r.flag).blocks_self_release and not r.flag.startswith("unanswered")
         ]
     if details:
-        first = gates.screen_rules_out.format(day=day, level=safety.level.value)
+        first = gates.screen_rules_out.format(day=day)
         message = " ".join([first, *details[:2]])
     else:
         message = gates.screen_unanswered.format(day=day)
@@ -267,7 +306,7 @@ def _screen_hold(
 
 def _pause_hold(recorded: RecordedPause, knowledge: KnowledgeBase) -> ReleaseHold:
     pause = recorded.pause
-    kind = HoldKind.ADVERSE_EVENT if pause.kind is PauseKind.ADVERSE_EVENT else HoldKind.PAIN
+    kind = HoldKind(pause.kind.value)
     return ReleaseHold(
         kind=kind,
         level=pause.level,
@@ -281,6 +320,12 @@ def describe_pause(pause: Pause, knowledge: KnowledgeBase) -> str:
     gates = knowledge.gates
     if pause.kind is PauseKind.ADVERSE_EVENT:
         return " ".join(knowledge.adverse_event(event).message for event in pause.events)
+    day = pause.day.isoformat() if pause.day else ""
+    if pause.kind is PauseKind.WARNING_SIGN:
+        signs = "; ".join(knowledge.question(QuestionId(sign.value)).short for sign in pause.signs)
+        return gates.warning_sign.format(signs=signs, day=day)
+    if pause.kind is PauseKind.SOMETHING_CHANGED:
+        return gates.something_changed.format(day=day)
     assert pause.metric is not None and pause.value is not None and pause.day is not None
     measure = knowledge.measure(pause.metric).name.lower()
     value = f"{pause.value:g}"

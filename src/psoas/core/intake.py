@@ -294,6 +294,8 @@ class Intake(_Section):
         """The answer to one question the screen reads: a value, or None when not answered."""
         if question is QuestionId.RECENT_SURGERY:
             return self.history.recent_surgery_answer()
+        if question is QuestionId.RECENT_SURGERY_WHERE:
+            return True if self.history.recent_regions() else None
         section, name = QUESTION_FIELDS[question]
         value: bool | int | None = getattr(getattr(self, section), name)
         return value
@@ -310,6 +312,7 @@ def _question_fields() -> dict[QuestionId, tuple[str, str]]:
         QuestionId.PREGNANT: ("person", "pregnant"),
         QuestionId.RECENT_BIRTH: ("person", "recent_birth"),
         QuestionId.RECENT_SURGERY: ("history", "recent_surgery"),
+        QuestionId.RECENT_SURGERY_WHERE: ("history", "surgeries"),
         QuestionId.LOW_BACK_PAIN: ("symptoms", "low_back_pain"),
         QuestionId.HIP_PAIN: ("symptoms", "hip_pain"),
         QuestionId.GROIN_OR_HIP_REFERRAL: ("symptoms", "groin_or_hip_referral"),

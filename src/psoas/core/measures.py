@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InvalidDocument
 
@@ -166,8 +166,10 @@ class CheckIn(_Strict):
     """Technique ids of the plan's items done that day."""
     red_flags: list[Annotated[RedFlagId, Field(strict=False)]] = []
     """Warning signs that are new since the last safety screen."""
+    adverse_events: list[Annotated[AdverseEventId, Field(strict=False)]] = []
+    """Problems noticed after a release since the last check-in (blood in the urine, ...)."""
 
-    @field_validator("done", "red_flags")
+    @field_validator("done", "red_flags", "adverse_events")
     @classmethod
     def _once_each(cls, ids: list[str]) -> list[str]:
         if len(set(ids)) != len(ids):
@@ -176,15 +178,14 @@ class CheckIn(_Strict):
 
     def merged_with(self, later: CheckIn) -> CheckIn:
         """A second check-in of the same day added to this one: new ratings win, lists join."""
-        given = later.model_dump(exclude_defaults=True, exclude={"done", "red_flags"})
-        return self.model_copy(
-            update={
-                **given,
-                "done": self.done + [t for t in later.done if t not in self.done],
-                "red_flags": self.red_flags
-                + [f for f in later.red_flags if f not in self.red_flags],
-            }
-        )
+        lists = {"done", "red_flags", "adverse_events"}
+        given = later.model_dump(exclude_defaults=True, exclude=lists)
+        joined = {
+            name: getattr(self, name)
+            + [x for x in getattr(later, name) if x not in getattr(self, name)]
+            for name in lists
+        }
+        return self.model_copy(update={**given, **joined})
 
     def values(self) -> dict[MetricId, float]:
         """Every numeric measure given, by metric."""

@@ -35,6 +35,7 @@ from psoas.content.vocabulary import (
     CareAction,
     DerivedConditionId,
     FactorId,
+    MedicalConditionId,
     SafetyLevel,
     TechniqueKind,
     ToolId,
@@ -94,6 +95,17 @@ MOST_PER_KIND = {PlanItemKind.STRETCH: 3, PlanItemKind.STRENGTHEN: 3, PlanItemKi
 
 TOOL_PREFERENCE = [ToolId.PSO_RITE, ToolId.QL_CLAW, ToolId.MASSAGE_BALL, ToolId.FOAM_ROLLER]
 """Most specific to the psoas first: shaped tools, then a ball, then a broad roller."""
+
+GENTLEST_FIRST = [ToolId.FOAM_ROLLER, ToolId.MASSAGE_BALL, ToolId.QL_CLAW, ToolId.PSO_RITE]
+"""With reduced feeling, the broadest and gentlest pressure first."""
+
+
+def tool_preference(safety: SafetyResult) -> list[ToolId]:
+    """The order tools are chosen in: gentlest first when feeling is (or may be) reduced."""
+    if MedicalConditionId.REDUCED_SENSATION in safety.conditions:
+        return GENTLEST_FIRST
+    return TOOL_PREFERENCE
+
 
 _HANDLED_SEPARATELY = {
     TechniqueKind.SELF_RELEASE,
@@ -212,6 +224,7 @@ def build_plan(
     else:
         planner.add_self_care(intake, assessment.factors)
         planner.add_stand_ins()
+        planner.add_offered_with()
         planner.add_advice()
         if safety.unanswered:
             planner.add_open_questions(intake, urgent_only=False)
@@ -291,6 +304,14 @@ class _Planner:
             stand_in.reasons.append(f"Offered instead of: {names}, left out for your safety.")
             self.drafts[technique.id] = stand_in
 
+    def add_offered_with(self) -> None:
+        """What suits a condition found (the side-lying stretch in pregnancy), with its why."""
+        found = {reason.flag: reason for reason in self.safety.reasons}
+        for technique in self.knowledge.techniques:
+            for condition in technique.offered_with:
+                if condition in found and self._allowed(technique):
+                    self.add(technique.id, condition, found[condition].message)
+
     def add_advice(self) -> None:
         """A caution that asks for a clinician's view: a routine (not urgent) referral."""
         for reason in self.safety.reasons:
@@ -319,7 +340,7 @@ class _Planner:
     ) -> None:
         reasons: list[tuple[str, str]] = [(factor.id, self._reason(factor)) for factor in active]
         reasons = reasons or [self._general_why(factors)]
-        owned = [tool for tool in TOOL_PREFERENCE if tool in intake.owned_tools()]
+        owned = [tool for tool in tool_preference(self.safety) if tool in intake.owned_tools()]
         tools = {tool.id: tool for tool in self.knowledge.tools}
         if not owned:
             for why, reason in reasons:

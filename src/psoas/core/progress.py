@@ -44,7 +44,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from psoas.content.models import KnowledgeBase, MeasureInfo
-from psoas.content.vocabulary import MetricId, RedFlagId, SafetyLevel, ThresholdId
+from psoas.content.vocabulary import MetricId, QuestionId, RedFlagId, SafetyLevel, ThresholdId
 from psoas.core.gates import ReleaseStatus
 from psoas.core.measures import CheckIn, Measurement
 from psoas.core.planning import Plan, PlanItemKind, ProgramPhase
@@ -52,13 +52,8 @@ from psoas.core.planning import Plan, PlanItemKind, ProgramPhase
 PROGRESS_SCHEMA: Literal["psoas.progress/1"] = "psoas.progress/1"
 
 WINDOW_DAYS = 7
-BASELINE_SPAN_DAYS = 14
-"""The baseline's days with values all fall this close to the first one: the start of care."""
 MONTH_DAYS = 30
 TREND_DAYS = 42
-STEADY_TREND = 0.25
-"""Points a week of rising pain still counted as steady (noise, not a worsening)."""
-RED_FLAG_RECENT_DAYS = 14
 PAIN_METRICS = (MetricId.LOW_BACK_PAIN, MetricId.HIP_PAIN)
 
 
@@ -248,8 +243,9 @@ def compute_progress(
     series = _daily_series(
         [(m.taken_on, m.values()) for m in measurements] + [(c.day, c.values()) for c in check_ins]
     )
+    span = int(knowledge.threshold(ThresholdId.BASELINE_SPAN_DAYS))
     metrics = [
-        _metric_progress(knowledge.measure(metric), series[metric], since)
+        _metric_progress(knowledge.measure(metric), series[metric], since, span)
         for metric in MetricId
         if series.get(metric)
     ]
@@ -290,12 +286,15 @@ def _daily_series(
     }
 
 
-def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None) -> MetricProgress:
+def _metric_progress(
+    info: MeasureInfo, points: list[Point], since: date | None, span_days: int
+) -> MetricProgress:
     last = points[-1].day
     current = _window(points, last - timedelta(days=WINDOW_DAYS - 1), last)
     assert current is not None  # it holds the last point
     earlier = [p for p in points if p.day < current.start]
-    baseline = baseline_window(earlier or points)  # none earlier: overlapping, "too early"
+    # None earlier: the windows overlap, and the verdict is "too early".
+    baseline = baseline_window(earlier or points, span_days=span_days)
     month_end = last - timedelta(days=MONTH_DAYS)
     month_ago = _window(points, month_end - timedelta(days=WINDOW_DAYS - 1), month_end)
     change = _tidy(current.mean - baseline.mean)
@@ -317,10 +316,10 @@ def _metric_progress(info: MeasureInfo, points: list[Point], since: date | None)
     )
 
 
-def baseline_window(points: Sequence[Point]) -> Window:
-    """The mean of the first 7 days with values within 14 days of the first (or fewer)."""
+def baseline_window(points: Sequence[Point], *, span_days: int) -> Window:
+    """The mean of the first 7 days with values within ``span_days`` of the first (or fewer)."""
     start = points[0].day
-    near = [p for p in points if (p.day - start).days < BASELINE_SPAN_DAYS]
+    near = [p for p in points if (p.day - start).days < span_days]
     first = near[:WINDOW_DAYS]
     return Window(
         start=first[0].day,
@@ -331,14 +330,17 @@ def baseline_window(points: Sequence[Point]) -> Window:
 
 
 def baselines(
-    dated: Sequence[tuple[date, dict[MetricId, float]]], metrics: Iterable[MetricId]
+    dated: Sequence[tuple[date, dict[MetricId, float]]],
+    metrics: Iterable[MetricId],
+    knowledge: KnowledgeBase,
 ) -> dict[MetricId, float]:
     """Each metric's starting level, as :func:`baseline_window` takes it (when it has values).
 
     What a new pain rating is compared with, before the current week is known.
     """
     series = _daily_series(dated)
-    return {m: baseline_window(series[m]).mean for m in metrics if series.get(m)}
+    span = int(knowledge.threshold(ThresholdId.BASELINE_SPAN_DAYS))
+    return {m: baseline_window(series[m], span_days=span).mean for m in metrics if series.get(m)}
 
 
 def _window(points: list[Point], start: date, end: date) -> Window | None:
@@ -470,14 +472,19 @@ def _rules(
     knowledge: KnowledgeBase,
 ) -> list[Recommendation]:
     found: list[Recommendation] = []
-    recent = sorted({flag for day, flag in flags if (as_of - day).days < RED_FLAG_RECENT_DAYS})
+    recent_days = knowledge.threshold(ThresholdId.WARNING_SIGN_RECENT_DAYS)
+    recent = [(day, flag) for day, flag in flags if (as_of - day).days < recent_days]
     if recent:
-        names = ", ".join(flag.replace("_", " ") for flag in recent)
+        names = "; ".join(
+            knowledge.question(QuestionId(flag.value)).short
+            for flag in sorted({f for _, f in recent})
+        )
+        last = max(day for day, _ in recent).isoformat()
         found.append(
             Recommendation(
                 kind=RecommendationKind.RESCREEN,
-                reason=f"You reported a new warning sign ({names}): stop self-release and go "
-                "through the safety questions again before anything else.",
+                reason=f"You reported a warning sign (latest on {last}: {names}): no "
+                "self-release until you have gone through the safety questions again.",
             )
         )
     rise_points = knowledge.threshold(ThresholdId.PAIN_RISE_POINTS)
@@ -562,7 +569,8 @@ def _ready_for_maintenance(
     improved = [p for p in pains if p.verdict is Verdict.IMPROVED]
     if not improved or any(p.verdict is Verdict.WORSE for p in pains):
         return None
-    if any(p.trend_per_week is not None and p.trend_per_week > STEADY_TREND for p in pains):
+    steady = knowledge.threshold(ThresholdId.STEADY_TREND_POINTS)
+    if any(p.trend_per_week is not None and p.trend_per_week > steady for p in pains):
         return None
     best = improved[0]
     info = knowledge.measure(best.metric)

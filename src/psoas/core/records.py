@@ -44,3 +44,7 @@ class SavedOutcome(BaseModel):
     assessment_id: int
     plan_version: int | None = None
     plan_is_new: bool = False
+    resubmitted: bool = False
+    """The same answers as a set stored before, not given just now: they lift no pause."""
+    first_given: datetime | None = None
+    """When these answers were first stored."""

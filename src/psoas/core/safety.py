@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict
 
 from psoas.content.models import KnowledgeBase, SafetyRule
 from psoas.content.vocabulary import (
+    AORTIC_RISK_FACTORS,
     SCREENED_CONDITIONS,
     CareAction,
     ConditionId,
@@ -59,6 +60,7 @@ ABSOLUTE_CONTRAINDICATIONS: frozenset[ConditionId] = frozenset(
         Derived.AORTIC_RISK,
         Derived.SYMPTOMATIC_ANEURYSM,
         Derived.POSSIBLE_PSOAS_BLEED,
+        Derived.SEVERE_PAIN_NOW,
         VascularRiskId.CONNECTIVE_TISSUE_DISORDER,
         Medical.AORTIC_GRAFT_STENT_OR_DISSECTION,
         Medical.DEEP_VEIN_THROMBOSIS,
@@ -192,7 +194,9 @@ class _Reader:
             return YES
         if answer is False or listed:
             return NO  # no operation, or the recent ones listed are elsewhere
-        return Finding(None, frozenset({QuestionId.RECENT_SURGERY}))  # unknown, or where unknown
+        if answer is True:  # "yes", but not where: every region stays open
+            return Finding(None, frozenset({QuestionId.RECENT_SURGERY_WHERE}))
+        return Finding(None, frozenset({QuestionId.RECENT_SURGERY}))
 
 
 def _derived(read: _Reader) -> dict[ConditionId, Finding]:
@@ -205,18 +209,17 @@ def _derived(read: _Reader) -> dict[ConditionId, Finding]:
         read.yes(q.THORACIC_PAIN),
         read.yes(q.SUDDEN_SEVERE_ABDOMINAL_OR_BACK_PAIN),
     )
-    aortic_factors = any_of(
-        read.yes(q.SMOKER),
-        read.yes(q.FAMILY_AORTIC_ANEURYSM),
-        read.yes(q.HEART_OR_ARTERY_DISEASE),
-        read.yes(q.CONNECTIVE_TISSUE_DISORDER),
-    )
+    aortic_factors = any_of(*(read.yes(QuestionId(f.value)) for f in AORTIC_RISK_FACTORS))
     return {
         Derived.PREGNANT: read.yes(q.PREGNANT),
         Derived.RECENT_BIRTH: read.yes(q.RECENT_BIRTH),
         Derived.RECENT_TRUNK_SURGERY: read.recent_surgery(TRUNK_REGIONS),
         Derived.RECENT_HIP_SURGERY: read.recent_surgery(frozenset({SurgeryRegion.HIP})),
         Derived.RECENT_OTHER_SURGERY: read.recent_surgery(frozenset({SurgeryRegion.OTHER})),
+        Derived.SEVERE_PAIN_NOW: any_of(
+            read.at_least(q.LOW_BACK_PAIN, ThresholdId.PAIN_PAUSE_SCORE),
+            read.at_least(q.HIP_PAIN, ThresholdId.PAIN_PAUSE_SCORE),
+        ),
         Derived.AORTIC_RISK: all_of(
             read.not_shown_safe(q.NORMAL_AORTA_SCAN),
             any_of(
@@ -298,10 +301,10 @@ def screen(intake: Intake, knowledge: KnowledgeBase) -> SafetyResult:
     undecided = [c for c, f in found.items() if f.state is None]
     blocking_open = [c for c in undecided if _blocks(rules[c], c)]
     urgent_open = [c for c in undecided if rules[c].level is SafetyLevel.URGENT]
-    if blocking_open:
-        present.append(Derived.UNANSWERED_QUESTIONS)
-    if urgent_open:
+    if urgent_open:  # says more than "unanswered questions", and keeps release off too
         present.append(Derived.UNANSWERED_URGENT_QUESTIONS)
+    elif blocking_open:
+        present.append(Derived.UNANSWERED_QUESTIONS)
     applied = [rules[condition] for condition in present]
     level = max((rule.level for rule in applied), key=lambda lvl: lvl.rank, default=None)
     level = level or SafetyLevel.CLEAR
@@ -309,7 +312,9 @@ def screen(intake: Intake, knowledge: KnowledgeBase) -> SafetyResult:
     return SafetyResult(
         level=level,
         self_release_allowed=(
-            level in SELF_CARE_LEVELS and not any(_blocks(rules[c], c) for c in present)
+            level in SELF_CARE_LEVELS
+            and not blocking_open  # in code: unknown is never "no", whatever the data says
+            and not any(_blocks(rules[c], c) for c in present)
         ),
         stretching_allowed=level in SELF_CARE_LEVELS and not urgent_open,
         unanswered=[question for question in QuestionId if question in open_questions],

@@ -203,6 +203,7 @@ def _release(release: ReleaseStatus | None) -> dict[str, Any] | None:
         "urgent": release.urgent,
         "title": gates.headline_urgent if release.urgent else gates.headline_paused,
         "messages": [hold.message for hold in release.holds if hold.kind is not HoldKind.SCREEN],
+        "next": gates.answer_again_report,
     }
 
 

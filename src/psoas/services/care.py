@@ -46,12 +46,28 @@ def plan_of(intake: Intake) -> tuple[Assessment, Plan]:
 
 
 def save_assessment(
-    database: Database, *, person: str, intake: Intake, source: str, assessment: Assessment
+    database: Database,
+    *,
+    person: str,
+    intake: Intake,
+    source: str,
+    assessment: Assessment,
+    answered_now: bool = False,
 ) -> SavedOutcome:
-    """Keep the intake (once per distinct content) and its assessment, in one transaction."""
+    """Keep the intake (once per distinct content) and its assessment, in one transaction.
+
+    ``answered_now``: the person gave these answers just now (the questionnaire, the web
+    form). Otherwise answers identical to a set stored before are a *resubmission*: kept
+    in the history, but they neither lift a pause nor confirm an old screen.
+    """
     with database.transaction() as session:
         saved, _ = _save(
-            session, person=person, intake=intake, source=source, assessment=assessment
+            session,
+            person=person,
+            intake=intake,
+            source=source,
+            assessment=assessment,
+            answered_now=answered_now,
         )
     return saved
 
@@ -64,11 +80,20 @@ def save_plan(
     source: str,
     assessment: Assessment,
     plan: Plan,
+    answered_now: bool = False,
 ) -> SavedOutcome:
-    """Keep intake, assessment and a new plan version (when the plan changed), together."""
+    """Keep intake, assessment and a new plan version (when the plan changed), together.
+
+    ``answered_now`` as for :func:`save_assessment`.
+    """
     with database.transaction() as session:
         saved, assessment_row = _save(
-            session, person=person, intake=intake, source=source, assessment=assessment
+            session,
+            person=person,
+            intake=intake,
+            source=source,
+            assessment=assessment,
+            answered_now=answered_now,
         )
         plan_row, plan_is_new = repo.save_plan(
             session,
@@ -80,23 +105,33 @@ def save_plan(
 
 
 def _save(
-    session: Session, *, person: str, intake: Intake, source: str, assessment: Assessment
+    session: Session,
+    *,
+    person: str,
+    intake: Intake,
+    source: str,
+    assessment: Assessment,
+    answered_now: bool,
 ) -> tuple[SavedOutcome, AssessmentRow]:
     person_row = repo.get_or_create_person(session, label=person)
     intake_row, intake_is_new = repo.save_intake(
         session, person=person_row, document=intake.to_document(), source=source
     )
+    counts = answered_now or intake_is_new
     assessment_row = repo.save_assessment(
         session,
         intake=intake_row,
         document=assessment.to_document(),
         safety_level=assessment.safety.level.value,
+        origin="answers" if counts else "resubmitted",
     )
     saved = SavedOutcome(
         person=person_row.label,
         intake_id=intake_row.id,
         intake_is_new=intake_is_new,
         assessment_id=assessment_row.id,
+        resubmitted=not counts,
+        first_given=intake_row.created_at,
     )
     return saved, assessment_row
 

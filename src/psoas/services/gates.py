@@ -8,6 +8,12 @@ as the record that caused them, so an acknowledged 9/10 check-in has always
 paused release. A pause lasts until the person answers the safety questions
 again: a screen psoas made by itself after a warning sign does not lift one.
 
+A screen counts as the person answering again only when they gave the answers
+now (the questionnaire, the web form) or the answers differ from every set
+stored before: re-running an old, unchanged file does not lift a pause or
+confirm an old screen (``origin = 'resubmitted'``), and is not the screen that
+counts either, so a warning sign reported since is never lost to a stale file.
+
 The functions taking a ``Session`` run inside a caller's transaction; the
 others open their own.
 """
@@ -15,12 +21,13 @@ others open their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import AdverseEventId, MetricId
+from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.core.assessment import Assessment, assess
 from psoas.core.gates import (
     PAIN_METRICS,
@@ -31,6 +38,8 @@ from psoas.core.gates import (
     adverse_event_pause,
     pain_pauses,
     release_status,
+    something_changed_pause,
+    warning_sign_pause,
 )
 from psoas.core.intake import Intake, parse_intake
 from psoas.core.measures import CheckIn, Measurement
@@ -41,6 +50,19 @@ from psoas.store.tables import AssessmentRow, IntakeRow, PersonRow
 
 INTAKE_PAIN = {MetricId.LOW_BACK_PAIN: "low_back_pain", MetricId.HIP_PAIN: "hip_pain"}
 """The intake's symptom ratings that pain ratings are compared with."""
+
+SCREENS = ("answers", "warning_sign")
+"""The origins of a screen that counts: answered by the person, or made after a warning sign."""
+
+
+@dataclass(frozen=True)
+class PainReferences:
+    """What a new pain rating is compared with, and since when ratings count."""
+
+    intake: dict[MetricId, float]
+    baseline: dict[MetricId, float]
+    since: date | None
+    """The day the person last answered the safety questions (where they are)."""
 
 
 def status(database: Database, *, person: str, today: date) -> ReleaseStatus:
@@ -77,8 +99,8 @@ def status_in(session: Session, person_row: PersonRow | None, today: date) -> Re
 def current_screen(
     session: Session, person_row: PersonRow
 ) -> tuple[AssessmentRow, Assessment, Intake] | None:
-    """The newest assessment row, and its answers screened by today's rules."""
-    row = repo.latest_assessment(session, person_id=person_row.id)
+    """The newest screen that counts, and its answers screened by today's rules."""
+    row = repo.latest_assessment(session, person_id=person_row.id, origins=SCREENS)
     if row is None:
         return None
     intake_row = session.get(IntakeRow, row.intake_id)
@@ -87,9 +109,7 @@ def current_screen(
     return row, assess(intake, load_knowledge_base()), intake
 
 
-def pain_references(
-    session: Session, person_row: PersonRow
-) -> tuple[dict[MetricId, float], dict[MetricId, float]]:
+def pain_references(session: Session, person_row: PersonRow) -> PainReferences:
     """What a pain rating is compared with: the intake's ratings, and the tracked baseline."""
     intake: dict[MetricId, float] = {}
     current = current_screen(session, person_row)
@@ -106,7 +126,10 @@ def pain_references(
         (row.day, CheckIn.model_validate(row.document).values())
         for row in repo.check_ins_of(session, person_id=person_row.id)
     ]
-    return intake, baselines(dated, PAIN_METRICS)
+    answered = repo.latest_answered_assessment(session, person_id=person_row.id)
+    since = answered.created_at.astimezone().date() if answered else None
+    knowledge = load_knowledge_base()
+    return PainReferences(intake, baselines(dated, PAIN_METRICS, knowledge), since)
 
 
 def pause_for_pain(
@@ -114,8 +137,7 @@ def pause_for_pain(
     person_row: PersonRow,
     dated_values: Iterable[tuple[date, dict[MetricId, float]]],
     *,
-    references: tuple[dict[MetricId, float], dict[MetricId, float]],
-    today: date,
+    references: PainReferences,
     rises_count: bool = True,
 ) -> list[Pause]:
     """Store the pauses these pain ratings call for (see :func:`psoas.core.gates.pain_pauses`)."""
@@ -125,12 +147,11 @@ def pause_for_pain(
         for metric, value in values.items()
         if metric in PAIN_METRICS
     ]
-    intake, baseline = references
     found = pain_pauses(
         readings,
-        intake=intake,
-        baseline=baseline,
-        today=today,
+        intake=references.intake,
+        baseline=references.baseline,
+        since=references.since,
         knowledge=load_knowledge_base(),
         rises_count=rises_count,
     )
@@ -138,8 +159,30 @@ def pause_for_pain(
     return found
 
 
+def pause_for_warning_signs(
+    session: Session, person_row: PersonRow, signs: Sequence[RedFlagId], *, day: date
+) -> Pause | None:
+    """Store the pause a new warning sign calls for, whatever the new screen says."""
+    pause = warning_sign_pause(signs, day=day)
+    if pause is not None:
+        _store(session, person_row, [pause])
+    return pause
+
+
+def report_change(database: Database, *, person: str, day: date) -> None:
+    """The person said something has changed since their answers: pause until they answer."""
+    with database.transaction() as session:
+        person_row = repo.find_person(session, label=person)
+        if person_row is not None:
+            _store(session, person_row, [something_changed_pause(day=day)])
+
+
 def pause_for_adverse_events(
-    session: Session, person_row: PersonRow, events: Sequence[AdverseEventId], *, session_id: int
+    session: Session,
+    person_row: PersonRow,
+    events: Sequence[AdverseEventId],
+    *,
+    session_id: int | None,
 ) -> Pause | None:
     """Store the pause a session's adverse events call for, if any."""
     pause = adverse_event_pause(events, session_id=session_id, knowledge=load_knowledge_base())

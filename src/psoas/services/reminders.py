@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 import tzlocal
 
-from psoas.core.planning import Plan
+from psoas.core.planning import Plan, PlanItemKind
 from psoas.core.reminders import (
     WEEKDAY_NAMES,
     Reminder,
@@ -29,6 +29,7 @@ from psoas.core.reminders import (
 )
 from psoas.errors import FieldProblem, InvalidDocument
 from psoas.interop.calendar import calendar_for
+from psoas.services import gates
 from psoas.services.tracking import current_plan
 from psoas.store import Database
 
@@ -206,13 +207,20 @@ def local_zone_name() -> str:
         return "UTC"
 
 
-def plan_to_remind(database: Database, *, person: str) -> Plan:
-    """The person's current plan; reminders need one."""
+def plan_to_remind(database: Database, *, person: str, today: date | None = None) -> Plan:
+    """The person's current plan; reminders need one. While release is paused, no release."""
     plan = current_plan(database, person=person)
     if plan is None:
         problem = FieldProblem("person", f"{person!r} has no plan yet: run 'psoas plan FILE' first")
         raise InvalidDocument("psoas remind", [problem])
-    return plan
+    if gates.status(database, person=person, today=today or date.today()).allowed:
+        return plan
+    kept = [item for item in plan.items if item.kind not in RELEASE_KINDS]
+    return plan.model_copy(update={"items": kept})
+
+
+RELEASE_KINDS = (PlanItemKind.SELF_RELEASE, PlanItemKind.PREPARATION)
+"""What a reminder leaves out while self-release is off or paused."""
 
 
 def _weekdays(text: str) -> list[int] | None:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import SafetyLevel, ToolId
 from psoas.core.gates import ReleaseStatus
-from psoas.core.planning import TOOL_PREFERENCE
+from psoas.core.planning import tool_preference
 from psoas.core.safety import SafetyReason
 from psoas.core.session_events import (
     Progress,
@@ -218,12 +218,14 @@ def record_aftermath(
         if row is None:
             raise UnknownId("session", str(session_id))
         references = gates.pain_references(session, row.person)
+        kept = list(row.adverse_events or [])  # a second report adds, never erases
+        events = kept + [e.value for e in aftermath.adverse_events if e.value not in kept]
         repo.set_aftermath(
             session,
             session_id=session_id,
-            after=aftermath.ratings.given(),
-            felt=[felt.value for felt in aftermath.felt],
-            adverse_events=[event.value for event in aftermath.adverse_events] or None,
+            after=aftermath.ratings.given() or row.after,
+            felt=[felt.value for felt in aftermath.felt] or row.felt,
+            adverse_events=events or None,
         )
         gates.pause_for_adverse_events(
             session, row.person, aftermath.adverse_events, session_id=session_id
@@ -233,14 +235,13 @@ def record_aftermath(
             row.person,
             [(today, aftermath.ratings.pain())],
             references=references,
-            today=today,
-            rises_count=False,
+            rises_count=False,  # some soreness after a release is expected
         )
         return gates.status_in(session, row.person, today)
 
 
 def _pause_for_pain_before(database: Database, *, person: str, before: Ratings) -> None:
-    """A pain rating of 8 or more before a session pauses release (kept even though refused)."""
+    """Pain before a session pauses release as a check-in's would (kept though refused)."""
     today = date.today()
     with database.transaction() as session:
         person_row = repo.find_person(session, label=person)
@@ -250,8 +251,6 @@ def _pause_for_pain_before(database: Database, *, person: str, before: Ratings) 
                 person_row,
                 [(today, before.pain())],
                 references=gates.pain_references(session, person_row),
-                today=today,
-                rises_count=False,
             )
 
 
@@ -464,7 +463,7 @@ def _cleared(
     chosen = tool
     if kind is SessionKind.SELF_RELEASE and chosen is None:
         owned = intake.owned_tools()
-        chosen = next((tool for tool in TOOL_PREFERENCE if tool in owned), None)
+        chosen = next((tool for tool in tool_preference(safety) if tool in owned), None)
         if chosen is None:
             problem = FieldProblem(
                 "tool",

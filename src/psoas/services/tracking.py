@@ -107,7 +107,6 @@ def record_measurements(
             person_row,
             [(m.taken_on, m.values()) for m in measurements],
             references=references,
-            today=today,
         )
         outcome = _after_recording(session, person_row, today, recorded=len(measurements))
     return replace(outcome, paused=_described(pauses))
@@ -151,8 +150,15 @@ def record_check_ins(
             person_row,
             [(c.day, c.values()) for c in check_ins],  # what was given now, not merged
             references=references,
-            today=today,
         )
+        for check_in in check_ins:
+            signs = gates.pause_for_warning_signs(
+                session, person_row, check_in.red_flags, day=check_in.day
+            )
+            problems = gates.pause_for_adverse_events(
+                session, person_row, check_in.adverse_events, session_id=None
+            )
+            pauses += [pause for pause in (signs, problems) if pause is not None]
         outcome = _after_recording(session, person_row, today, recorded=len(check_ins))
     return replace(
         outcome,

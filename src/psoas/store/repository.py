@@ -189,14 +189,14 @@ def latest_intake(session: Session, *, person_id: int) -> IntakeRow | None:
     return session.scalars(query.limit(1)).first()
 
 
-def latest_assessment(session: Session, *, person_id: int) -> AssessmentRow | None:
-    """The person's most recent assessment: the safety screen that counts now."""
-    query = (
-        select(AssessmentRow)
-        .where(AssessmentRow.person_id == person_id)
-        .order_by(AssessmentRow.id.desc())
-    )
-    return session.scalars(query.limit(1)).first()
+def latest_assessment(
+    session: Session, *, person_id: int, origins: Sequence[str] | None = None
+) -> AssessmentRow | None:
+    """The person's most recent assessment (of these ``origins``, when given)."""
+    query = select(AssessmentRow).where(AssessmentRow.person_id == person_id)
+    if origins is not None:
+        query = query.where(AssessmentRow.origin.in_(origins))
+    return session.scalars(query.order_by(AssessmentRow.id.desc()).limit(1)).first()
 
 
 def latest_answered_assessment(session: Session, *, person_id: int) -> AssessmentRow | None:

@@ -231,7 +231,7 @@ class ReleasePauseRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
     level: Mapped[str] = mapped_column(String(16))
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

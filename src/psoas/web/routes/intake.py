@@ -27,7 +27,12 @@ def assess(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str
     intake = care.parse_intake_document(body, source="intake")
     assessment = care.assessment_of(intake)
     care.save_assessment(
-        database, person=person, intake=intake, source="web", assessment=assessment
+        database,
+        person=person,
+        intake=intake,
+        source="web",
+        assessment=assessment,
+        answered_now=True,  # the form was just answered
     )
     return assessment.to_document()
 
@@ -44,6 +49,7 @@ def plan(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, 
         source="web",
         assessment=assessment,
         plan=program,
+        answered_now=True,  # the form was just answered
     )
     return program.to_document()
 

@@ -35,7 +35,7 @@ from psoas.content.models import (
     Threshold,
     Tool,
 )
-from psoas.content.vocabulary import MetricId, RedFlagId
+from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
@@ -88,6 +88,11 @@ def _words(value: object) -> str:
     return str(value).replace("_", " ")
 
 
+def _problem_label(event: AdverseEventId) -> str:
+    """What went wrong in a session, in words."""
+    return load_knowledge_base().adverse_event(event).label
+
+
 def _dose(amounts: dict[str, int | bool]) -> str:
     return Dose.model_validate(amounts).describe()
 
@@ -95,6 +100,7 @@ def _dose(amounts: dict[str, int | bool]) -> str:
 templates.env.filters["words"] = _words
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
+templates.env.filters["problem_label"] = _problem_label
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -167,6 +173,7 @@ def plan_page(request: Request, database: DatabaseDep, person: PersonDep) -> HTM
         request,
         "plan.html.j2",
         assessment=care.latest_assessment(database, person=person),
+        release=gates.status(database, person=person, today=date.today()),
         plan=tracking.current_plan(database, person=person),
         causes={cause.id: cause.name for cause in knowledge.causes},
         tool_names={tool.id: tool.name for tool in knowledge.tools},
@@ -209,6 +216,10 @@ def track(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLRes
         today=date.today().isoformat(),
         countable=[(item.technique, item.title) for item in _due(plan)],
         red_flags=_red_flags(),
+        problems=[
+            (event.id.value, event.label[:1].upper() + event.label[1:])
+            for event in load_knowledge_base().gates.adverse_events
+        ],
         rating_questions=RATING_QUESTIONS,
         thomas_explanation=thomas.explanation,
     )

@@ -161,6 +161,7 @@ def _release_words() -> dict[str, str]:
         "paused": gates.headline_paused,
         "urgent": gates.headline_urgent,
         "answer_again": gates.answer_again_browser,
+        "tick_what_happened": gates.tick_what_happened,
     }
 
 

@@ -558,6 +558,12 @@
       summaryChange: byId("summary-change"),
       painAdvice: byId("pain-advice"),
       releaseAdvice: byId("release-advice"),
+      problem: byId("problem"),
+      problemReport: byId("problem-report"),
+      problemForm: byId("problem-form"),
+      problemError: byId("problem-error"),
+      problemSubmit: byId("problem-submit"),
+      problemAdvice: byId("problem-advice"),
     };
     const speaker = new Speaker(data.stale_after);
     const wakeLock = new WakeLock();
@@ -863,18 +869,18 @@
         .map((name) => `Your ${(data.ratings[name] || name).toLowerCase()} is ${change[name]} points higher than before.`)
         .join(" ");
       showMessage(el.painAdvice, advice ? `${advice} ${data.pain_advice}` : "");
-      showRelease(done.release);
+      showRelease(el.releaseAdvice, done.release);
       el.summaryHeading.focus();
     }
 
     // What went wrong, and why release is now paused: the server's words, as they came.
-    function showRelease(release) {
+    function showRelease(box, release) {
       if (!release || release.allowed) {
-        el.releaseAdvice.hidden = true;
+        box.hidden = true;
         return;
       }
       const urgent = release.holds.some((hold) => hold.level === "urgent");
-      el.releaseAdvice.className = `card safety safety-${urgent ? "urgent" : "caution"}`;
+      box.className = `card safety safety-${urgent ? "urgent" : "caution"}`;
       const heading = document.createElement("p");
       heading.className = "summary-title";
       heading.textContent = urgent ? data.release_words.urgent : data.release_words.paused;
@@ -886,9 +892,50 @@
       }
       const next = document.createElement("p");
       next.textContent = data.release_words.answer_again;
-      el.releaseAdvice.replaceChildren(heading, list, next);
-      el.releaseAdvice.hidden = false;
+      box.replaceChildren(heading, list, next);
+      box.hidden = false;
     }
+
+    // Stopping because something went wrong: the session stays saved where it is, and what
+    // happened is reported at once (release pauses; some problems mean seek care now).
+    el.problem.addEventListener("click", () => {
+      if (!session || (session.state !== "running" && session.state !== "paused")) return;
+      if (session.state === "running") session.pause();
+      const body = latest();
+      if (body) saver.save(body);
+      el.run.hidden = true;
+      el.problemReport.hidden = false;
+      const heading = byId("problem-heading");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    });
+
+    el.problemForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      showMessage(el.problemError, "");
+      const ticked = [...el.problemForm.querySelectorAll('input[name="problem"]:checked')];
+      if (!ticked.length) {
+        showMessage(el.problemError, data.release_words.tick_what_happened);
+        return;
+      }
+      el.problemSubmit.disabled = true;
+      try {
+        await saver.settled();
+        const result = await postJson(`${api}/aftermath`, {
+          adverse_events: ticked.map((box) => box.value),
+        });
+        if (result.ok && result.data) {
+          el.problemForm.hidden = true;
+          showRelease(el.problemAdvice, result.data.release);
+          setStatus("stopped for safety");
+          return;
+        }
+        showMessage(el.problemError, problemText(result));
+      } catch (_) {
+        showMessage(el.problemError, "psoas could not be reached. Is it still running?");
+      }
+      el.problemSubmit.disabled = false;
+    });
 
     // -- on load: where is this session? ---------------------------------------------------
 

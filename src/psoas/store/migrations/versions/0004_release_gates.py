@@ -36,7 +36,7 @@ def upgrade() -> None:
         "release_pauses",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("document", DOCUMENT, nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
