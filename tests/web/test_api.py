@@ -284,7 +284,7 @@ def test_a_bad_session_request_names_the_field(client: TestClient) -> None:
 
 def test_a_session_keeps_its_checkpoints_and_aftermath(client: TestClient) -> None:
     plan_for(client)
-    opened = open_session(client, minutes=15, before={"low_back_pain": 5, "stress": 6})
+    opened = open_session(client, minutes=15, before={"low_back_pain": 4, "stress": 6})
     steps = opened["timeline"]["steps"]
     first = steps[0]["duration"]
     checkpoint: dict[str, Any] = {
@@ -306,10 +306,10 @@ def test_a_session_keeps_its_checkpoints_and_aftermath(client: TestClient) -> No
     assert client.get(url).json()["step_index"] == 1
 
     after = client.post(
-        f"{url}/aftermath", json={"ratings": {"low_back_pain": 3}, "felt": ["deep_ache"]}
+        f"{url}/aftermath", json={"ratings": {"low_back_pain": 2}, "felt": ["deep_ache"]}
     )
     assert after.status_code == 200
-    assert after.json()["after"]["low_back_pain"] == 3
+    assert after.json()["after"]["low_back_pain"] == 2
     listed = client.get(f"{API}/sessions").json()
     assert [summary["id"] for summary in listed] == [opened["id"]]
     assert listed[0]["change"] == {"low_back_pain": -2}
@@ -541,4 +541,21 @@ def test_an_unknown_adverse_event_is_refused_naming_the_field(client: TestClient
     )
     assert answer.status_code == 422
     assert answer.json()["problems"][0]["field"] == "adverse_events.0"
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 201
+
+
+def test_pain_before_a_session_two_above_the_answers_is_refused(client: TestClient) -> None:
+    plan_for(client)  # safety-clear.yaml: low back pain 3
+    refused = client.post(f"{API}/sessions", json={"minutes": 10, "before": {"low_back_pain": 5}})
+    assert refused.status_code == 409
+    assert "2 points above your starting level" in refused.json()["detail"]
+    assert client.get(f"{API}/sessions").json() == []
+
+
+def test_a_resubmitted_intake_through_the_api_is_an_answer(client: TestClient) -> None:
+    """The page's form is answered by a person just then: the same answers count again."""
+    plan_for(client)
+    _log(client, 0, low_back_pain=9)
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 409
+    plan_for(client)
     assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 201

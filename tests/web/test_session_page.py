@@ -13,6 +13,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import AdverseEventId
 from psoas.core.session_records import FELT_LABELS, RATING_QUESTIONS
 from psoas.settings import Settings
 from psoas.web.app import create_app
@@ -251,9 +252,17 @@ def test_every_control_has_a_stable_id(pages: TestClient) -> None:
         "pain-advice",
         "dashboard-link",
         "safety-stop-message",
+        "release-advice",
+        "problem",
+        "problem-report",
+        "problem-form",
+        "problem-submit",
+        "problem-advice",
     }
     controls |= {f"after-{name}" for name in RATING_QUESTIONS}
     controls |= {f"felt-{felt.value}" for felt in FELT_LABELS}
+    controls |= {f"adverse-{event.value}" for event in AdverseEventId}
+    controls |= {f"problem-{event.value}" for event in AdverseEventId}
     assert controls <= ids
     assert 'aria-live="polite"' in html
 

@@ -219,10 +219,10 @@ class AdverseEventId(StrEnum):
     """Something that went wrong during or after a release session."""
 
     PULSE_UNDER_TOOL = "pulse_under_tool"
+    BLOOD_IN_URINE = "blood_in_urine"
     LEG_TINGLING_NUMBNESS_OR_WEAKNESS = "leg_tingling_numbness_or_weakness"
     FAINT_OR_DIZZY = "faint_or_dizzy"
     BRUISING = "bruising"
-    BLOOD_IN_URINE = "blood_in_urine"
     PAIN_WORSE = "pain_worse"
 
 

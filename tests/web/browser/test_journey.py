@@ -37,6 +37,7 @@ def fill_intake(
     page.get_by_label("How old are you").fill("38")
     page.get_by_label("Hours sitting on a typical day").fill("9")
     page.get_by_label(re.compile("low back pain now", re.I)).fill("6")
+    page.get_by_label(re.compile("hip or groin pain now", re.I)).fill("1")
     pregnancy = page.locator('fieldset[data-question="pregnant"]')
     pregnancy.get_by_label("Not sure" if "pregnant" in not_sure else "No", exact=True).check()
     for field in page.locator('fieldset[data-type="bool"][data-question]').all():
@@ -187,3 +188,29 @@ def post(server: Server, path: str, body: dict[str, Any]) -> Any:
     with urllib.request.urlopen(request, timeout=10) as answer:
         text = answer.read()
     return json.loads(text) if text else None
+
+
+def test_something_went_wrong_mid_session_stops_it_and_pauses_release(
+    server: Server, page: Page
+) -> None:
+    fill_intake(page, server, saddle_numbness=False)
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    record = post(server, "api/v1/sessions", {"minutes": 10})
+    page.goto(server.url + f"session/{record['id']}")
+    begin = page.get_by_test_id("begin")
+    expect(begin).to_be_enabled()
+    begin.click()
+    expect(page.get_by_test_id("session-status")).to_have_attribute("data-state", "running")
+    page.get_by_test_id("problem").click()
+    expect(page.get_by_test_id("problem-report")).to_be_visible()
+    page.get_by_test_id("problem-submit").click()  # nothing ticked yet: asked to tick
+    expect(page.get_by_test_id("problem-error")).to_be_visible()
+    page.get_by_test_id("problem-leg_tingling_numbness_or_weakness").check()
+    page.get_by_test_id("problem-submit").click()
+    advice = page.get_by_test_id("problem-advice")
+    expect(advice).to_be_visible()
+    expect(advice).to_contain_text("reached a nerve")
+    screenshot(page, "journey-problem-mid-session")
+    stored = api(server, f"api/v1/sessions/{record['id']}")
+    assert stored["status"] == "in_progress"
+    assert stored["adverse_events"] == ["leg_tingling_numbness_or_weakness"]
