@@ -559,3 +559,15 @@ def test_a_resubmitted_intake_through_the_api_is_an_answer(client: TestClient) -
     assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 409
     plan_for(client)
     assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 201
+
+
+def test_saying_something_changed_pauses_release_until_answered_again(
+    client: TestClient,
+) -> None:
+    plan_for(client)
+    answer = client.post(f"{API}/changes", json={})
+    assert answer.status_code == 201
+    assert [hold["kind"] for hold in answer.json()["holds"]] == ["something_changed"]
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 409
+    plan_for(client)
+    assert client.post(f"{API}/sessions", json={"minutes": 10}).status_code == 201

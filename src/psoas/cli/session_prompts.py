@@ -36,10 +36,8 @@ class SessionPrompts:
     def confirm_nothing_changed(self, found: Clearance) -> None:
         """Ask whether anything has changed since the screen; a yes stops the session."""
         when = found.screened_at.date().isoformat()
-        question = (
-            f"Since your safety screen of {when}, has anything changed: new or worse pain, "
-            "a fall or injury, an operation, a pregnancy, fever, or a new medicine? (yes/no)"
-        )
+        asked = load_knowledge_base().gates.changed_since.format(day=when)
+        question = f"{asked} (yes/no)"
         while True:
             typed = self._prompt(question).lower()
             if typed in NO:

@@ -312,6 +312,10 @@ class Gates(_Entry):
 
     pain_high: GateText
     pain_risen: GateText
+    changed_since: GateText
+    """Asked before every release, in both faces."""
+    say_if_changed: GateText
+    something_changed_browser: GateText
     warning_sign: GateText
     something_changed: GateText
     screen_old: GateText

@@ -63,6 +63,9 @@ def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: P
     page.goto(server.url + "session")
     page.get_by_test_id("minutes").fill("10")
     page.get_by_test_id("before-low_back_pain").select_option("6")
+    page.get_by_test_id("start").click()  # not yet said whether anything has changed
+    expect(page.get_by_test_id("start-error")).to_contain_text("anything has changed")
+    page.get_by_test_id("changed-no").check()
     page.get_by_test_id("start").click()
     expect(page).to_have_url(re.compile(r"/session/\d+"))
     session_id = int(re.findall(r"/session/(\d+)", page.url)[0])
@@ -80,6 +83,7 @@ def test_a_new_person_runs_a_whole_session_with_a_reload(server: Server, page: P
 
     page.get_by_test_id("pause").click()
     expect(status).to_have_attribute("data-state", "paused")
+    page.wait_for_timeout(200)  # the frame drawn as it paused may still land: read after it
     paused_at = page.get_by_test_id("step-time-left").inner_text()
     page.wait_for_timeout(600)  # at speed 100 a minute would pass if the clock ran on
     assert page.get_by_test_id("step-time-left").inner_text() == paused_at
@@ -214,3 +218,17 @@ def test_something_went_wrong_mid_session_stops_it_and_pauses_release(
     stored = api(server, f"api/v1/sessions/{record['id']}")
     assert stored["status"] == "in_progress"
     assert stored["adverse_events"] == ["leg_tingling_numbness_or_weakness"]
+
+
+def test_saying_something_changed_starts_nothing_and_pauses(server: Server, page: Page) -> None:
+    fill_intake(page, server, saddle_numbness=False)
+    expect(page).to_have_url(re.compile(r"/plan$"))
+    page.goto(server.url + "session")
+    page.get_by_test_id("changed-yes").check()
+    page.get_by_test_id("start").click()
+    error = page.get_by_test_id("start-error")
+    expect(error).to_contain_text("answered the safety questions again")
+    expect(error.get_by_role("link", name=re.compile("Update your answers"))).to_be_visible()
+    assert api(server, "api/v1/sessions") == []
+    page.goto(server.url)
+    expect(page.get_by_test_id("release-paused")).to_be_visible()

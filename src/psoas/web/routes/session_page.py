@@ -114,6 +114,13 @@ def start_page(request: Request, database: DatabaseDep, person: PersonDep) -> HT
         default_minutes=DEFAULT_MINUTES,
         questions=RATING_QUESTIONS,
         stop_at_once=STOP_AT_ONCE,
+        changed_since=knowledge.gates.changed_since.format(
+            day=release.screened_at.astimezone().date().isoformat() if release.screened_at else ""
+        ),
+        start_words={
+            "say_if_changed": knowledge.gates.say_if_changed,
+            "changed": knowledge.gates.something_changed_browser,
+        },
     )
 
 

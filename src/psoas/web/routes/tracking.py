@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from psoas.core.schemas import ContractName, json_schema
-from psoas.services import reminders, tracking
+from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
 from psoas.web.deps import DatabaseDep, JsonBody, PersonDep
 
@@ -39,6 +39,14 @@ def record_check_ins(body: JsonBody, database: DatabaseDep, person: PersonDep) -
         database, person=person, check_ins=found, today=date.today(), source="check-in"
     )
     return _outcome(outcome)
+
+
+@router.post("/changes", status_code=201)
+def something_changed(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+    """The person says something has changed since their safety answers: release pauses."""
+    del body  # nothing to read: the request is the statement
+    gates.report_change(database, person=person, day=date.today())
+    return gates.status(database, person=person, today=date.today()).model_dump(mode="json")
 
 
 @router.get("/progress", response_class=Response)

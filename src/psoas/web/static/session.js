@@ -97,6 +97,27 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       showMessage(error, "");
+      // Has anything changed since the safety answers? A yes starts nothing and pauses release.
+      const changed = form.querySelector('input[name="changed"]:checked');
+      if (!changed) {
+        showMessage(error, form.dataset.sayIfChanged);
+        byId("changed-no").focus();
+        return;
+      }
+      if (changed.value === "yes") {
+        button.disabled = true;
+        try {
+          await postJson("/api/v1/changes", {});
+        } catch (_) {
+          // The start is refused all the same; the pause is kept when psoas is reachable.
+        }
+        showMessage(error, form.dataset.changed);
+        const link = document.createElement("a");
+        link.href = "/intake";
+        link.textContent = " Update your answers";
+        error.append(link);
+        return;
+      }
       const minutes = Number(minutesInput.value);
       const low = Number(minutesInput.min);
       const high = Number(minutesInput.max);
