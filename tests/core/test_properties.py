@@ -151,6 +151,33 @@ def _urgent_question_open(intake: Intake) -> bool:
     return _urgent(_filled(intake, worst=True)) and not _urgent(_filled(intake, worst=False))
 
 
+LUNGES = {"couch_stretch", "side_reach_lunge_stretch", "standing_lunge_stretch"}
+
+
+def _forbidden(intake: Intake) -> set[str]:
+    """What the issue says a plan must leave out, read from the answers, not from the code.
+
+    Unknown is never "no": an answer left out counts as possibly yes here too.
+    """
+    out: set[str] = set()
+    recent = intake.history.recent_regions()
+    where_unknown = not recent and intake.answer(QuestionId.RECENT_SURGERY) is not False
+    if "hip" in recent or where_unknown:  # hip-sparing: no clamshell, leg swings or lunges
+        out |= {"clamshell", "hourly_movement_break", "half_kneeling_psoas_stretch", *LUNGES}
+    if recent & {"abdominal", "pelvic", "spinal"} or where_unknown:  # no knees-to-chest
+        out |= {"supine_psoas_stretch"}
+    if intake.person.pregnant is not False:  # no couch stretch or deep lunges
+        out |= {"couch_stretch", "side_reach_lunge_stretch"}
+    conditions = intake.conditions
+    if conditions.osteoporosis is not False:  # no knees-to-chest
+        out |= {"supine_psoas_stretch"}
+    if conditions.spinal_stenosis_or_spondylolisthesis is not False:  # fewer extensions
+        out |= {"couch_stretch", "side_reach_lunge_stretch"}
+    if conditions.uncontrolled_high_blood_pressure is not False:  # no long straining holds
+        out |= {"side_plank"}
+    return out
+
+
 def _planned(data: dict[str, Any]) -> tuple[Intake, SafetyResult, Plan]:
     intake = parse_intake(data)
     assessment = assess(intake, KNOWLEDGE)
@@ -227,8 +254,9 @@ def test_unanswered_urgent_level_questions_give_nothing_physical(data: dict[str,
 def test_plans_hold_only_permitted_techniques_and_urgent_only_seek_care(
     data: dict[str, Any],
 ) -> None:
-    _, safety, plan = _planned(data)
+    intake, safety, plan = _planned(data)
     assert plan.items, "every plan tells the person something to do"
+    assert not {item.technique for item in plan.items} & _forbidden(intake)
     for item in plan.items:
         technique = TECHNIQUES[item.technique]
         assert permitted(technique, safety), item.technique
@@ -264,11 +292,33 @@ def test_factors_are_bounded_and_ranked(data: dict[str, Any]) -> None:
     assert len({factor.id for factor in factors}) == len(factors)
 
 
+EVERY_CAUSE: dict[str, Any] = {
+    "schema": "psoas.intake/1",
+    "lifestyle": {
+        "sitting_hours_per_day": 10,
+        "stress": 8,
+        "activities": [{"kind": "running", "sessions_per_week": 5}],
+    },
+    "posture": {"anterior_pelvic_tilt": True, "exaggerated_lumbar_curve": True},
+    "strength": {"weak_core": True, "weak_glutes": True},
+    "history": {"injuries": ["low_back_strain"]},
+    "tools": ["pso_rite"],
+}
+"""Every cause active, so the plan holds every kind of technique a rule could leave out."""
+
+
 def _every_single_change() -> list[tuple[str, dict[str, Any]]]:
     """A clear screen with one answer changed, for every answer the screen reads."""
+    return [
+        (f"{name}-{label}", data)
+        for label, base in (("plain", {"schema": "psoas.intake/1"}), ("every-cause", EVERY_CAUSE))
+        for name, data in _single_changes(base)
+    ]
+
+
+def _single_changes(base: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     from tests.factories import YES_NO_FIELDS, _near_clear
 
-    base: dict[str, Any] = {"schema": "psoas.intake/1"}
     cases = []
     for section, field in YES_NO_FIELDS:
         cases.append((f"{field}=yes", _near_clear(base, 40, {(section, field)}, set(), {}, None)))
@@ -295,6 +345,7 @@ SINGLE_CHANGES = _every_single_change()
 def test_every_answer_changed_alone_obeys_the_rules(name: str, data: dict[str, Any]) -> None:
     """The properties above, for each answer changed alone (hypothesis favours early fields)."""
     intake, safety, plan = _planned(data)
+    assert not {item.technique for item in plan.items} & _forbidden(intake)
     if _absolute_contraindication(intake) or _required_unanswered(intake):
         assert not safety.self_release_allowed
     if _aortic_rule_unmet(intake):
