@@ -52,6 +52,20 @@ def answered_screen() -> dict[str, Any]:
     }
 
 
+EVERY_CAUSE: dict[str, Any] = {
+    "lifestyle": {
+        "sitting_hours_per_day": 10,
+        "stress": 8,
+        "activities": [{"kind": "running", "sessions_per_week": 5}],
+    },
+    "posture": {"anterior_pelvic_tilt": True, "exaggerated_lumbar_curve": True},
+    "strength": {"weak_core": True, "weak_glutes": True},
+    "history": {"injuries": ["low_back_strain"]},
+    "tools": ["pso_rite"],
+}
+"""Every cause active (and a Pso-Rite), so a plan holds every kind of technique there is."""
+
+
 def intake(**sections: Any) -> dict[str, Any]:
     """A valid intake document with every safety question answered "no" (age 35).
 

@@ -9,7 +9,7 @@ from psoas.content.vocabulary import FactorId, ToolId
 from psoas.core.assessment import assess
 from psoas.core.intake import parse_intake
 from psoas.core.planning import GENERAL_CARE, Plan, PlanItemKind, build_plan
-from tests.factories import all_flags, intake
+from tests.factories import EVERY_CAUSE, all_flags, intake
 
 
 def _plan(knowledge: KnowledgeBase, **sections: object) -> Plan:
@@ -110,18 +110,6 @@ def test_programs_stay_short_enough_to_keep_up(knowledge: KnowledgeBase) -> None
 
 
 # --- Safety v2: what each condition takes out of the plan, and what stands in ----------------
-
-EVERY_CAUSE = {
-    "lifestyle": {
-        "sitting_hours_per_day": 10,
-        "stress": 8,
-        "activities": [{"kind": "running", "sessions_per_week": 5}],
-    },
-    "posture": {"anterior_pelvic_tilt": True, "exaggerated_lumbar_curve": True},
-    "strength": {"weak_core": True, "weak_glutes": True},
-    "history": {"injuries": ["low_back_strain"]},
-    "tools": ["pso_rite"],
-}
 
 
 def _techniques(knowledge: KnowledgeBase, **sections: object) -> set[str]:

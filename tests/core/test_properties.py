@@ -18,7 +18,6 @@ from jsonschema import Draft202012Validator
 from psoas.content import KnowledgeBase, load_knowledge_base
 from psoas.content.vocabulary import (
     AORTIC_RISK_FACTORS,
-    MedicalConditionId,
     QuestionId,
     RedFlagId,
     SafetyLevel,
@@ -28,7 +27,8 @@ from psoas.core.intake import QUESTION_FIELDS, Intake, parse_intake
 from psoas.core.planning import NOTHING_PHYSICAL, Plan, PlanItemKind, build_plan, permitted
 from psoas.core.safety import SafetyResult
 from psoas.core.schemas import ContractName, json_schema
-from tests.factories import one_answer_changed, screened_intakes
+from tests.core.test_safety import BLOCKING_CONDITIONS
+from tests.factories import EVERY_CAUSE, one_answer_changed, screened_intakes
 
 KNOWLEDGE: KnowledgeBase = load_knowledge_base()
 TECHNIQUES = {technique.id: technique for technique in KNOWLEDGE.techniques}
@@ -44,18 +44,6 @@ ALWAYS_BLOCKING_FLAGS = {
     RedFlagId.ABDOMINAL_AORTIC_ANEURYSM,
     RedFlagId.PULSATILE_ABDOMINAL_MASS,
     RedFlagId.ANTICOAGULANTS_OR_BLEEDING_DISORDER,
-}
-BLOCKING_CONDITIONS = {
-    MedicalConditionId.AORTIC_GRAFT_STENT_OR_DISSECTION,
-    MedicalConditionId.DEEP_VEIN_THROMBOSIS,
-    MedicalConditionId.KIDNEY_OR_PANCREAS_TRANSPLANT,
-    MedicalConditionId.POLYCYSTIC_KIDNEYS,
-    MedicalConditionId.KIDNEY_STONE_OR_INFECTION,
-    MedicalConditionId.BOWEL_INFLAMMATION,
-    MedicalConditionId.UNEXPLAINED_ABDOMINAL_PAIN,
-    MedicalConditionId.LIVER_DISEASE_VARICES_OR_ASCITES,
-    MedicalConditionId.ABDOMINAL_DEVICE,
-    MedicalConditionId.OVARIAN_CYST_OR_ENDOMETRIOSIS,
 }
 URGENT_ALONE = {
     RedFlagId.SUDDEN_SEVERE_ABDOMINAL_OR_BACK_PAIN,
@@ -292,26 +280,14 @@ def test_factors_are_bounded_and_ranked(data: dict[str, Any]) -> None:
     assert len({factor.id for factor in factors}) == len(factors)
 
 
-EVERY_CAUSE: dict[str, Any] = {
-    "schema": "psoas.intake/1",
-    "lifestyle": {
-        "sitting_hours_per_day": 10,
-        "stress": 8,
-        "activities": [{"kind": "running", "sessions_per_week": 5}],
-    },
-    "posture": {"anterior_pelvic_tilt": True, "exaggerated_lumbar_curve": True},
-    "strength": {"weak_core": True, "weak_glutes": True},
-    "history": {"injuries": ["low_back_strain"]},
-    "tools": ["pso_rite"],
-}
-"""Every cause active, so the plan holds every kind of technique a rule could leave out."""
-
-
 def _every_single_change() -> list[tuple[str, dict[str, Any]]]:
     """A clear screen with one answer changed, for every answer the screen reads."""
     return [
         (f"{name}-{label}", data)
-        for label, base in (("plain", {"schema": "psoas.intake/1"}), ("every-cause", EVERY_CAUSE))
+        for label, base in (
+            ("plain", {"schema": "psoas.intake/1"}),
+            ("every-cause", {"schema": "psoas.intake/1", **EVERY_CAUSE}),
+        )
         for name, data in _single_changes(base)
     ]
 

@@ -6,13 +6,31 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psoas.cli import render
 from psoas.services import care, gates, library
 from psoas.services import history as history_service
 from psoas.services.storage import store
 from psoas.settings import load_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from psoas.core.records import SavedOutcome
+    from psoas.store.database import Database
+
+
+def save_and_tell(
+    save: Callable[[Database], SavedOutcome], *, person: str, quiet: bool = False
+) -> None:
+    """Store with ``save``, then say what was kept and what it means for release now."""
+    with store(load_settings()) as database:
+        saved = save(database)
+        status = gates.status(database, person=person, today=date.today())
+    if not quiet:
+        render.saved(saved, database.address)
+        render.after_saving(saved, status)
 
 
 def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
@@ -25,14 +43,13 @@ def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     else:
         render.assessment(assessment)
     if save:
-        with store(load_settings()) as database:
-            saved = care.save_assessment(
+        save_and_tell(
+            lambda database: care.save_assessment(
                 database, person=person, intake=intake, source=str(file), assessment=assessment
-            )
-            status = gates.status(database, person=person, today=date.today())
-        if not json_output:
-            render.saved(saved, database.address)
-            render.after_saving(saved, status)
+            ),
+            person=person,
+            quiet=json_output,
+        )
 
 
 def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
@@ -45,19 +62,18 @@ def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     else:
         render.plan(program)
     if save:
-        with store(load_settings()) as database:
-            saved = care.save_plan(
+        save_and_tell(
+            lambda database: care.save_plan(
                 database,
                 person=person,
                 intake=intake,
                 source=str(file),
                 assessment=assessment,
                 plan=program,
-            )
-            status = gates.status(database, person=person, today=date.today())
-        if not json_output:
-            render.saved(saved, database.address)
-            render.after_saving(saved, status)
+            ),
+            person=person,
+            quiet=json_output,
+        )
 
 
 def schema(name: str) -> None:

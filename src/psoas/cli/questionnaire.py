@@ -16,7 +16,6 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +25,14 @@ from rich.console import Console
 from rich.rule import Rule
 
 from psoas.cli import render
+from psoas.cli.commands import save_and_tell
 from psoas.content import load_knowledge_base
 from psoas.content.models import Question as SafetyQuestion
 from psoas.content.vocabulary import QuestionId, ThresholdId
 from psoas.core import intake as contract
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InputError, InvalidDocument
-from psoas.services import care, gates
-from psoas.services.storage import store
-from psoas.settings import load_settings
+from psoas.services import care
 
 YES = {"y", "yes"}
 NO = {"n", "no"}
@@ -409,18 +407,17 @@ def run(*, out: Path, force: bool, person: str, save: bool) -> None:
     assessment = care.assessment_of(answers)
     render.assessment(assessment)
     if save:
-        with store(load_settings()) as database:
-            saved = care.save_assessment(
+        save_and_tell(
+            lambda database: care.save_assessment(
                 database,
                 person=person,
                 intake=answers,
                 source=str(out),
                 assessment=assessment,
                 answered_now=True,
-            )
-            status = gates.status(database, person=person, today=date.today())
-        render.saved(saved, database.address)
-        render.after_saving(saved, status)
+            ),
+            person=person,
+        )
     console.print(f"Next: psoas plan {out}")
 
 

@@ -271,17 +271,11 @@ class Question(_Entry):
 
 
 GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks", "signs"})
+"""The only names a gate message may fill in."""
 
-
-def _check_gate_placeholders(text: str) -> str:
-    for _, name, _, _ in string.Formatter().parse(text):
-        if name is not None and name not in GATE_PLACEHOLDERS:
-            allowed = ", ".join("{" + n + "}" for n in sorted(GATE_PLACEHOLDERS))
-            raise ValueError(f"unknown placeholder {{{name}}}; a gate message may use {allowed}")
-    return text
-
-
-GateText = Annotated[Text, AfterValidator(_check_gate_placeholders)]
+GateText = Annotated[
+    Text, AfterValidator(lambda text: _only_placeholders(text, GATE_PLACEHOLDERS, "a gate message"))
+]
 
 
 class AdverseEventInfo(_Entry):
@@ -351,15 +345,18 @@ CUE_PLACEHOLDERS = frozenset({"tool", "side", "placement", "placements"})
 """The only names a session cue may fill in; anything else is a typo caught at load."""
 
 
-def _check_placeholders(text: str) -> str:
+def _only_placeholders(text: str, allowed: frozenset[str], what: str) -> str:
+    """``text`` unchanged, or an error naming a ``{placeholder}`` that is not allowed."""
     for _, name, _, _ in string.Formatter().parse(text):
-        if name is not None and name not in CUE_PLACEHOLDERS:
-            allowed = ", ".join("{" + n + "}" for n in sorted(CUE_PLACEHOLDERS))
-            raise ValueError(f"unknown placeholder {{{name}}}; a cue may use {allowed}")
+        if name is not None and name not in allowed:
+            names = ", ".join("{" + n + "}" for n in sorted(allowed))
+            raise ValueError(f"unknown placeholder {{{name}}}; {what} may use {names}")
     return text
 
 
-CueText = Annotated[Text, AfterValidator(_check_placeholders)]
+CueText = Annotated[
+    Text, AfterValidator(lambda text: _only_placeholders(text, CUE_PLACEHOLDERS, "a cue"))
+]
 
 
 class ScriptStep(_Entry):
