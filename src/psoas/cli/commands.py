@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from psoas.core.records import SavedOutcome
-    from psoas.store.database import Database
+    from psoas.services.storage import Database
 
 
 def save_and_tell(
