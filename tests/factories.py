@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from psoas.content.vocabulary import MedicalConditionId, RedFlagId, VascularRiskId
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.services import care, tracking
-from psoas.services.tracking import TrackingOutcome
+from psoas.services.tracking import RulesOutcome
 from psoas.store import Database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -295,10 +295,10 @@ EXAMPLE_TODAY = date(2026, 11, 16)
 """The day after the example history's last check-in."""
 
 
-def load_example_history(database: Database, *, today: date = EXAMPLE_TODAY) -> TrackingOutcome:
+def load_example_history(database: Database, *, today: date = EXAMPLE_TODAY) -> RulesOutcome:
     """The desk worker's plan, then the eight weeks of ``examples/history``, via the services.
 
-    Returns what recording the check-ins (the second and last batch) did.
+    Returns what the progress rules did after the last write.
     """
     intake = care.read_intake(EXAMPLES / "desk-worker.yaml")
     assessment, plan = care.plan_of(intake)
@@ -313,10 +313,11 @@ def load_example_history(database: Database, *, today: date = EXAMPLE_TODAY) -> 
         today=today,
         source="measures.yaml",
     )
-    return tracking.record_check_ins(
+    tracking.record_check_ins(
         database,
         person="me",
         check_ins=tracking.read_check_ins(history / "check-ins.yaml"),
         today=today,
         source="check-ins.yaml",
     )
+    return tracking.apply_progress_rules(database, person="me", today=today)

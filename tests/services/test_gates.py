@@ -157,7 +157,8 @@ def test_no_move_to_maintenance_in_the_step_that_paused(database: Database) -> N
         database, person=other, check_ins=spiked, today=date(2026, 11, 16), source="t"
     )
     assert result.paused and result.plan_version is None
-    assert not result.notes
+    rules = tracking.apply_progress_rules(database, person=other, today=date(2026, 11, 16))
+    assert rules.plan_version is None and not rules.notes
 
 
 def test_pain_of_eight_before_a_session_refuses_it_and_pauses(database: Database) -> None:

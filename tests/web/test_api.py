@@ -502,7 +502,8 @@ def test_a_two_to_nine_rise_on_day_three_is_refused_with_409_until_a_new_screen(
     _log(client, 1, low_back_pain=3)
     answer = _log(client, 0, low_back_pain=9)
     assert answer["paused"] and "9 out of 10" in answer["paused"][0]
-    assert answer["progress"]["release"]["allowed"] is False
+    stored = answer["stored"]
+    assert [(one["day"], one["low_back_pain"]) for one in stored] == [(date.today().isoformat(), 9)]
     refused = client.post(f"{API}/sessions", json={"minutes": 10})
     assert refused.status_code == 409
     assert "9 out of 10" in refused.json()["detail"]

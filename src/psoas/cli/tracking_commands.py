@@ -47,7 +47,8 @@ def measure(
         outcome = tracking.record_measurements(
             database, person=person, measurements=found, today=today, source=source
         )
-    _show(outcome, what="measurement", json_output=json_output)
+        rules = tracking.apply_progress_rules(database, person=person, today=today)
+    _show(outcome, rules, what="measurement", json_output=json_output)
 
 
 def log(
@@ -77,7 +78,8 @@ def log(
         outcome = tracking.record_check_ins(
             database, person=person, check_ins=found, today=today, source=source
         )
-    _show(outcome, what="check-in", json_output=json_output)
+        rules = tracking.apply_progress_rules(database, person=person, today=today)
+    _show(outcome, rules, what="check-in", json_output=json_output)
 
 
 def progress(
@@ -145,11 +147,17 @@ def _psfs_item(text: str) -> dict[str, Any]:
     return {"activity": activity, "score": int(score) if score.strip().isdigit() else score}
 
 
-def _show(outcome: tracking.TrackingOutcome, *, what: str, json_output: bool) -> None:
+def _show(
+    outcome: tracking.TrackingOutcome,
+    rules: tracking.RulesOutcome,
+    *,
+    what: str,
+    json_output: bool,
+) -> None:
     if json_output:
-        print_json(outcome.progress.to_document())
+        print_json(rules.progress.to_document())
     else:
-        tracking_render.recorded(what=what, outcome=outcome)
+        tracking_render.recorded(what=what, outcome=outcome, rules=rules)
 
 
 def _given(fields: dict[str, Any], *, ignore: str) -> bool:

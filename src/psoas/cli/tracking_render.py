@@ -8,7 +8,7 @@ from rich.table import Table
 from psoas.cli.render import console, release_status, safety_banner
 from psoas.core.progress import MetricProgress, Progress, RecommendationKind, Verdict
 from psoas.core.session_records import RATING_LABELS
-from psoas.services.tracking import TrackingOutcome
+from psoas.services.tracking import RulesOutcome, TrackingOutcome
 
 VERDICT_WORDS = {
     Verdict.IMPROVED: ("green", "better"),
@@ -24,7 +24,7 @@ THOMAS_NOTE = (
 )
 
 
-def recorded(*, what: str, outcome: TrackingOutcome) -> None:
+def recorded(*, what: str, outcome: TrackingOutcome, rules: RulesOutcome) -> None:
     """What was stored, then anything the rules decided."""
     plural = f"{outcome.recorded} {what}s" if outcome.recorded > 1 else f"the {what}"
     merged = ""
@@ -43,9 +43,9 @@ def recorded(*, what: str, outcome: TrackingOutcome) -> None:
         )
     for message in outcome.paused:
         console.print(f"[bold yellow]Release paused:[/] {escape(message)}")
-    for note in outcome.notes:
+    for note in rules.notes:
         console.print(f"[green]{escape(note)}[/]")
-    _recommendations(outcome.progress)
+    _recommendations(rules.progress)
 
 
 def progress(found: Progress) -> None:

@@ -1,18 +1,20 @@
 """The safety screen that counts now, and the gates over time that pause self-release.
 
 The screen that counts is the person's newest answers (the intake behind their
-newest assessment) screened by *today's* rules, so a rule added in a new
-version of psoas applies at once, not only after the next intake. The pauses
-(:mod:`psoas.core.gates`) are stored as they happen, in the same transaction
-as the record that caused them, so an acknowledged 9/10 check-in has always
-paused release. A pause lasts until the person answers the safety questions
-again: a screen psoas made by itself after a warning sign does not lift one.
+newest assessment, however it was given) screened by *today's* rules, so a rule
+added in a new version of psoas applies at once, not only after the next intake.
+The pauses (:mod:`psoas.core.gates`) are stored as they happen, in the same
+transaction as the record that caused them, so an acknowledged 9/10 check-in has
+always paused release. A pause lasts until the person answers the safety
+questions again: a screen psoas made by itself after a warning sign does not
+lift one.
 
 A screen counts as the person answering again only when they gave the answers
 now (the questionnaire, the web form) or the answers differ from every set
-stored before: re-running an old, unchanged file does not lift a pause or
-confirm an old screen (``origin = 'resubmitted'``), and is not the screen that
-counts either, so a warning sign reported since is never lost to a stale file.
+stored before: re-running an old, unchanged file (``origin = 'resubmitted'``)
+makes those answers the newest, but it neither lifts a pause nor confirms an old
+screen, and the warning signs reported in check-ins since the person last
+answered stay in the screen, so a stale file never hides one.
 
 The functions taking a ``Session`` run inside a caller's transaction; the
 others open their own.
@@ -21,18 +23,21 @@ others open their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId, ThresholdId
 from psoas.core.assessment import Assessment, assess
 from psoas.core.gates import (
     PAIN_METRICS,
     PainReading,
     Pause,
+    PauseKind,
     RecordedPause,
     ReleaseStatus,
     adverse_event_pause,
@@ -42,7 +47,6 @@ from psoas.core.gates import (
     warning_sign_pause,
 )
 from psoas.core.intake import Intake, parse_intake
-from psoas.core.measures import CheckIn, Measurement
 from psoas.core.progress import baselines
 from psoas.store import Database
 from psoas.store import repository as repo
@@ -50,9 +54,6 @@ from psoas.store.tables import AssessmentRow, IntakeRow, PersonRow
 
 INTAKE_PAIN = {MetricId.LOW_BACK_PAIN: "low_back_pain", MetricId.HIP_PAIN: "hip_pain"}
 """The intake's symptom ratings that pain ratings are compared with."""
-
-SCREENS = ("answers", "warning_sign")
-"""The origins of a screen that counts: answered by the person, or made after a warning sign."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class PainReferences:
 
 def status(database: Database, *, person: str, today: date) -> ReleaseStatus:
     """Whether self-release may go ahead today for ``person``, and every reason it may not."""
-    with database.transaction() as session:
+    with database.reading() as session:
         person_row = repo.find_person(session, label=person)
         return status_in(session, person_row, today)
 
@@ -99,18 +100,69 @@ def status_in(session: Session, person_row: PersonRow | None, today: date) -> Re
 def current_screen(
     session: Session, person_row: PersonRow
 ) -> tuple[AssessmentRow, Assessment, Intake] | None:
-    """The newest screen that counts, and its answers screened by today's rules."""
-    row = repo.latest_assessment(session, person_id=person_row.id, origins=SCREENS)
+    """The newest screen, and its answers screened by today's rules.
+
+    For answers re-sent unchanged, the warning signs reported since the person last
+    answered are added back (as the screen made after each sign did).
+    """
+    row = repo.latest_assessment(session, person_id=person_row.id)
     if row is None:
         return None
     intake_row = session.get(IntakeRow, row.intake_id)
     assert intake_row is not None  # the foreign key holds it
-    intake = parse_intake(intake_row.document, source=f"stored intake {intake_row.id}")
-    return row, assess(intake, load_knowledge_base()), intake
+    stored = _StoredIntake(intake_row.id, intake_row.content_hash, intake_row.document)
+    intake, assessment = _screened(stored)
+    if row.origin == "resubmitted":
+        signs = _signs_since_answered(session, person_row)
+        if signs:
+            intake = with_warning_signs(intake, signs, source=f"stored intake {intake_row.id}")
+            assessment = assess(intake, load_knowledge_base())
+    return row, assessment, intake
+
+
+def with_warning_signs(intake: Intake, signs: Iterable[RedFlagId], *, source: str) -> Intake:
+    """The answers with these warning signs answered yes."""
+    document = intake.to_document()
+    document["red_flags"] = {
+        **document.get("red_flags", {}),
+        **{flag.value: True for flag in signs},
+    }
+    return parse_intake(document, source=source)
+
+
+@dataclass(frozen=True)
+class _StoredIntake:
+    """A stored intake, known by its content (the document itself is not part of the key)."""
+
+    id: int
+    digest: str
+    document: dict[str, Any] = field(compare=False, hash=False)
+
+
+@lru_cache(maxsize=256)
+def _screened(stored: _StoredIntake) -> tuple[Intake, Assessment]:
+    """An intake parsed and screened, once per content in this process (rows never change)."""
+    intake = parse_intake(stored.document, source=f"stored intake {stored.id}")
+    return intake, assess(intake, load_knowledge_base())
+
+
+def _signs_since_answered(session: Session, person_row: PersonRow) -> list[RedFlagId]:
+    answered = repo.latest_answered_assessment(session, person_id=person_row.id)
+    after = answered.created_at if answered else None
+    signs: list[RedFlagId] = []
+    for row in repo.pauses_of(session, person_id=person_row.id, after=after):
+        if row.kind == PauseKind.WARNING_SIGN.value:
+            pause = Pause.model_validate(row.document)
+            signs += [sign for sign in pause.signs if sign not in signs]
+    return signs
 
 
 def pain_references(session: Session, person_row: PersonRow) -> PainReferences:
-    """What a pain rating is compared with: the intake's ratings, and the tracked baseline."""
+    """What a pain rating is compared with: the intake's ratings, and the tracked baseline.
+
+    Bounded work whatever the history's length (it runs inside every write of a rating):
+    the baseline is read from the first two weeks of tracking only.
+    """
     intake: dict[MetricId, float] = {}
     current = current_screen(session, person_row)
     if current is not None:
@@ -119,16 +171,19 @@ def pain_references(session: Session, person_row: PersonRow) -> PainReferences:
             value = getattr(symptoms, name)
             if value is not None:
                 intake[metric] = float(value)
+    knowledge = load_knowledge_base()
+    fields = {metric.value: metric for metric in PAIN_METRICS}
+    near_start = repo.values_near_start(
+        session,
+        person_id=person_row.id,
+        fields=list(fields),
+        span_days=int(knowledge.threshold(ThresholdId.BASELINE_SPAN_DAYS)),
+    )
     dated = [
-        (row.taken_on, Measurement.model_validate(row.document).values())
-        for row in repo.measurements_of(session, person_id=person_row.id)
-    ] + [
-        (row.day, CheckIn.model_validate(row.document).values())
-        for row in repo.check_ins_of(session, person_id=person_row.id)
+        (day, {fields[name]: value for name, value in values.items()}) for day, values in near_start
     ]
     answered = repo.latest_answered_assessment(session, person_id=person_row.id)
     since = answered.created_at.astimezone().date() if answered else None
-    knowledge = load_knowledge_base()
     return PainReferences(intake, baselines(dated, PAIN_METRICS, knowledge), since)
 
 
@@ -172,7 +227,7 @@ def pause_for_warning_signs(
 def report_change(database: Database, *, person: str, day: date) -> None:
     """The person said something has changed since their answers: pause until they answer."""
     with database.transaction() as session:
-        person_row = repo.find_person(session, label=person)
+        person_row = repo.lock_existing_person(session, label=person)
         if person_row is not None:
             _store(session, person_row, [something_changed_pause(day=day)])
 

@@ -87,7 +87,7 @@ def clearance(
     today: date | None = None,
 ) -> Clearance:
     """Check that this person may have a release session now, and with which tool."""
-    with database.transaction() as session:
+    with database.reading() as session:
         found, _ = _cleared(session, person=person, kind=kind, tool=tool, today=today)
     return found
 
@@ -132,7 +132,7 @@ def open_session(
 
 def reopen_session(database: Database, *, session_id: int) -> SessionRecord:
     """An unfinished session, after checking that its person's screen still allows it."""
-    with database.transaction() as session:
+    with database.reading() as session:
         row = _unfinished(session, person="", session_id=session_id)
         kind, tool = SessionKind(row.kind), _tool(row.tool)
         _cleared(session, person=row.person.label, kind=kind, tool=tool, today=None)
@@ -141,7 +141,7 @@ def reopen_session(database: Database, *, session_id: int) -> SessionRecord:
 
 def save_checkpoint(database: Database, *, session_id: int, checkpoint: Checkpoint) -> None:
     """Store where a face-run session is, as the runner's own checkpoints are stored."""
-    with database.transaction() as session:
+    with database.reading() as session:
         row = repo.get_session(session, session_id=session_id)
         if row is None:
             raise UnknownId("session", str(session_id))
@@ -165,9 +165,9 @@ def _open(
     check_minutes(minutes)
     if before is not None and before.pain():
         _pause_for_pain_before(database, person=person, before=before)
-    with database.transaction() as session:
+    with database.transaction() as session:  # the gate and the new session, together
         cleared, (person_row, assessment) = _cleared(
-            session, person=person, kind=kind, tool=tool, today=None
+            session, person=person, kind=kind, tool=tool, today=None, lock=True
         )
         timeline = build_timeline(
             kind=kind, minutes=minutes, tool=cleared.tool, knowledge=load_knowledge_base()
@@ -190,7 +190,7 @@ def resume(
     database: Database, *, person: str, clock: Clock, session_id: int | None = None
 ) -> GuidedSession:
     """Continue an interrupted session (the person's newest, or ``session_id``) where it was."""
-    with database.transaction() as session:
+    with database.reading() as session:
         row = _unfinished(session, person=person, session_id=session_id)
         kind = SessionKind(row.kind)
         cleared, _ = _cleared(
@@ -214,7 +214,7 @@ def record_aftermath(
     """
     today = today or date.today()
     with database.transaction() as session:
-        row = repo.get_session(session, session_id=session_id)
+        row = repo.lock_session(session, session_id=session_id)
         if row is None:
             raise UnknownId("session", str(session_id))
         references = gates.pain_references(session, row.person)
@@ -244,7 +244,7 @@ def _pause_for_pain_before(database: Database, *, person: str, before: Ratings) 
     """Pain before a session pauses release as a check-in's would (kept though refused)."""
     today = date.today()
     with database.transaction() as session:
-        person_row = repo.find_person(session, label=person)
+        person_row = repo.lock_existing_person(session, label=person)
         if person_row is not None:
             gates.pause_for_pain(
                 session,
@@ -256,7 +256,7 @@ def _pause_for_pain_before(database: Database, *, person: str, before: Ratings) 
 
 def session_record(database: Database, *, session_id: int) -> SessionRecord:
     """One stored session, whole."""
-    with database.transaction() as session:
+    with database.reading() as session:
         row = repo.get_session(session, session_id=session_id)
         if row is None:
             raise UnknownId("session", str(session_id))
@@ -267,7 +267,7 @@ def list_sessions(
     database: Database, *, person: str | None = None, newest: int | None = None
 ) -> list[SessionSummary]:
     """Every stored session (or one person's; or only the ``newest`` few), oldest first."""
-    with database.transaction() as session:
+    with database.reading() as session:
         person_id = None
         if person is not None:
             person_row = repo.find_person(session, label=person)
@@ -437,6 +437,8 @@ def _store_progress(
     ]
     status = SessionStatus.COMPLETED if progress.finished else SessionStatus.IN_PROGRESS
     with database.transaction() as session:
+        if repo.lock_session(session, session_id=session_id) is None:
+            raise UnknownId("session", str(session_id))
         repo.save_progress(
             session,
             session_id=session_id,
@@ -449,9 +451,17 @@ def _store_progress(
 
 
 def _cleared(
-    session: Session, *, person: str, kind: SessionKind, tool: ToolId | None, today: date | None
+    session: Session,
+    *,
+    person: str,
+    kind: SessionKind,
+    tool: ToolId | None,
+    today: date | None,
+    lock: bool = False,
 ) -> tuple[Clearance, tuple[PersonRow, AssessmentRow]]:
-    person_row = repo.find_person(session, label=person)
+    """The gate; with ``lock``, inside a write that the person's other writes wait for."""
+    find = repo.lock_existing_person if lock else repo.find_person
+    person_row = find(session, label=person)
     current = gates.current_screen(session, person_row) if person_row else None
     if person_row is None or current is None:
         raise SafetyStop(load_knowledge_base().gates.no_screen)

@@ -19,7 +19,7 @@ import difflib
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from psoas.content import load_knowledge_base
 from psoas.core.assessment import Assessment, assess
 from psoas.core.gates import Pause, describe_pause
-from psoas.core.intake import parse_intake
 from psoas.core.measures import (
     CheckIn,
     Measurement,
@@ -59,23 +58,37 @@ from psoas.store.tables import PersonRow, SessionRow
 
 @dataclass(frozen=True)
 class TrackingOutcome:
-    """What recording a measurement or check-in did, for the face to tell."""
+    """What recording measurements or check-ins stored, for the face to tell.
+
+    Only what the write itself did: progress, and a move to maintenance it may call
+    for, come after the commit (:func:`apply_progress_rules`).
+    """
 
     person: str
-    progress: Progress
     recorded: int = 0
     """How many measurements or check-ins were stored."""
     merged: int = 0
     """How many check-ins were added to one already stored for their day."""
+    stored: list[dict[str, Any]] = field(default_factory=list)
+    """Each record as stored (a same-day check-in: joined with the one before)."""
     rescreen: Assessment | None = None
     """The new safety screen made because of a new warning sign."""
     rescreen_impossible: bool = False
     """A warning sign was reported but no intake is stored to screen again."""
     plan_version: int | None = None
-    """A new plan version stored by the rules (maintenance, or after a new screen)."""
-    notes: list[str] = field(default_factory=list)
+    """A new plan version stored after a new screen."""
     paused: list[str] = field(default_factory=list)
     """Why self-release was paused by what was just recorded, in words (empty: not paused)."""
+
+
+@dataclass(frozen=True)
+class RulesOutcome:
+    """What the progress rules found after a write, and the plan version they stored."""
+
+    progress: Progress
+    plan_version: int | None = None
+    """A maintenance version of the plan, stored because improvement has held."""
+    notes: list[str] = field(default_factory=list)
 
 
 def record_measurements(
@@ -86,21 +99,20 @@ def record_measurements(
     today: date,
     source: str,
 ) -> TrackingOutcome:
-    """Store measurements (none dated after today), then apply the progress rules.
+    """Store measurements (none dated after today) and the pauses they call for.
 
     All or nothing: one refused measurement stores none of them.
     """
+    for n, measurement in enumerate(measurements):
+        where = _item_source(source, n, len(measurements))
+        check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
+    documents = [measurement.to_document() for measurement in measurements]
     with database.transaction() as session:
-        person_row = repo.get_or_create_person(session, label=person)
+        person_row = repo.lock_person(session, label=person)
         references = gates.pain_references(session, person_row)
-        for n, measurement in enumerate(measurements):
-            where = _item_source(source, n, len(measurements))
-            check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
+        for measurement, document in zip(measurements, documents, strict=True):
             repo.save_measurement(
-                session,
-                person=person_row,
-                taken_on=measurement.taken_on,
-                document=measurement.to_document(),
+                session, person=person_row, taken_on=measurement.taken_on, document=document
             )
         pauses = gates.pause_for_pain(
             session,
@@ -108,38 +120,49 @@ def record_measurements(
             [(m.taken_on, m.values()) for m in measurements],
             references=references,
         )
-        outcome = _after_recording(session, person_row, today, recorded=len(measurements))
-    return replace(outcome, paused=_described(pauses))
+    return TrackingOutcome(
+        person=person_row.label,
+        recorded=len(measurements),
+        stored=documents,
+        paused=_described(pauses),
+    )
 
 
 def record_check_ins(
     database: Database, *, person: str, check_ins: Sequence[CheckIn], today: date, source: str
 ) -> TrackingOutcome:
-    """Store check-ins (``done`` naming items of the current plan), then apply the rules.
+    """Store check-ins (``done`` naming items of the current plan) and the pauses they call for.
 
-    A second check-in of a day is added to the first. A new warning sign screens
-    the person again at once. All or nothing: one refused check-in stores none.
+    A second check-in of a day is added to the first, under the person's lock, so two
+    sent at once both count. A new warning sign screens the person again at once.
+    All or nothing: one refused check-in stores none.
     """
+    for n, check_in in enumerate(check_ins):
+        where = _item_source(source, n, len(check_ins))
+        check_not_in_future(check_in.day, today=today, field="day", source=where)
     merged = 0
     rescreen = None
     impossible = False
     screened_plan = None
+    stored = []
     with database.transaction() as session:
-        person_row = repo.get_or_create_person(session, label=person)
+        person_row = repo.lock_person(session, label=person)
         references = gates.pain_references(session, person_row)
-        latest = _current_plan(session, person_row)
-        in_plan = [item.technique for item in latest.items] if latest else []
-        for n, check_in in enumerate(check_ins):
-            where = _item_source(source, n, len(check_ins))
-            check_not_in_future(check_in.day, today=today, field="day", source=where)
-            check_done_in_plan(check_in, in_plan, source=where)
+        if any(check_in.done for check_in in check_ins):
+            latest = _current_plan(session, person_row)
+            in_plan = [item.technique for item in latest.items] if latest else []
+            for n, check_in in enumerate(check_ins):
+                where = _item_source(source, n, len(check_ins))
+                check_done_in_plan(check_in, in_plan, source=where)
+        for check_in in check_ins:
             earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
+            whole = check_in
             if earlier is not None:
-                check_in = CheckIn.model_validate(earlier.document).merged_with(check_in)
+                whole = CheckIn.model_validate(earlier.document).merged_with(check_in)
                 merged += 1
-            repo.save_check_in(
-                session, person=person_row, day=check_in.day, document=check_in.to_document()
-            )
+            document = whole.to_document()
+            repo.save_check_in(session, person=person_row, day=whole.day, document=document)
+            stored.append(document)
             if check_in.red_flags:
                 screened = _screen_again(session, person_row, check_in)
                 impossible = screened is None
@@ -159,14 +182,42 @@ def record_check_ins(
                 session, person_row, check_in.adverse_events, session_id=None
             )
             pauses += [pause for pause in (signs, problems) if pause is not None]
-        outcome = _after_recording(session, person_row, today, recorded=len(check_ins))
-    return replace(
-        outcome,
+    return TrackingOutcome(
+        person=person_row.label,
+        recorded=len(check_ins),
         merged=merged,
+        stored=stored,
         rescreen=rescreen,
         rescreen_impossible=impossible,
-        plan_version=screened_plan or outcome.plan_version,
+        plan_version=screened_plan,
         paused=_described(pauses),
+    )
+
+
+def apply_progress_rules(database: Database, *, person: str, today: date) -> RulesOutcome:
+    """After a write has committed: progress, and the move to maintenance it may call for.
+
+    Progress is computed outside any write transaction. The maintenance version is then
+    stored in a short write of its own, only if nothing was recorded for the person in
+    between (the rules would then be judging old data; that write runs them again).
+    """
+    version = _known_version(database, person)
+    found = progress(database, person=person, today=today)
+    kinds = {recommendation.kind for recommendation in found.recommendations}
+    if RecommendationKind.MAINTENANCE not in kinds:
+        return RulesOutcome(progress=found)
+    with database.transaction() as session:
+        person_row = repo.lock_existing_person(session, label=person)
+        if person_row is None or (database.serial, _version(session, person_row)) != version:
+            return RulesOutcome(progress=found)
+        plan_version = _store_plan(session, person_row, ProgramPhase.MAINTENANCE)
+    if plan_version is None:
+        return RulesOutcome(progress=found)
+    note = f"Your plan moved to its maintenance phase (version {plan_version})."
+    return RulesOutcome(
+        progress=progress(database, person=person, today=today),
+        plan_version=plan_version,
+        notes=[note],
     )
 
 
@@ -370,27 +421,6 @@ def _item_source(source: str, index: int, count: int) -> str:
     return f"{source}[{index}]" if count > 1 else source
 
 
-def _after_recording(
-    session: Session, person_row: PersonRow, today: date, *, recorded: int
-) -> TrackingOutcome:
-    found = _progress(session, person_row, today, None)
-    kinds = {recommendation.kind for recommendation in found.recommendations}
-    plan_version = None
-    notes = []
-    if RecommendationKind.MAINTENANCE in kinds:
-        plan_version = _store_plan(session, person_row, ProgramPhase.MAINTENANCE)
-        if plan_version is not None:
-            notes.append(f"Your plan moved to its maintenance phase (version {plan_version}).")
-            found = _progress(session, person_row, today, None)
-    return TrackingOutcome(
-        person=person_row.label,
-        progress=found,
-        recorded=recorded,
-        plan_version=plan_version,
-        notes=notes,
-    )
-
-
 def _screen_again(
     session: Session, person_row: PersonRow, check_in: CheckIn
 ) -> tuple[Assessment, int | None] | None:
@@ -398,12 +428,7 @@ def _screen_again(
     current = gates.current_screen(session, person_row)
     if current is None:
         return None
-    document = current[2].to_document()
-    document["red_flags"] = {
-        **document.get("red_flags", {}),
-        **{flag.value: True for flag in check_in.red_flags},
-    }
-    intake = parse_intake(document, source="check-in")
+    intake = gates.with_warning_signs(current[2], check_in.red_flags, source="check-in")
     knowledge = load_knowledge_base()
     assessment = assess(intake, knowledge)
     new_intake, _ = repo.save_intake(

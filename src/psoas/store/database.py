@@ -1,4 +1,27 @@
-"""Opening the database: engine, sessions, and migrating it to the current schema.
+"""Opening the database: engine, transactions, and migrating it to the current schema.
+
+Two kinds of transaction, so that writers queue and readers never wait:
+
+- :meth:`Database.transaction` writes. On SQLite it begins ``IMMEDIATE``: the
+  file's one write lock is taken at the start, so a read-then-write (the
+  same-day merge of a check-in) can never be overtaken, and a writer that has
+  to wait does so in SQLite's busy handler instead of failing half-way with
+  "database is locked". On PostgreSQL the services take a row lock on the
+  person first (:func:`psoas.store.repository.lock_person`), which orders the
+  writes of one person and leaves everyone else's alone.
+- :meth:`Database.reading` reads a consistent snapshot and may not write; in
+  WAL mode a SQLite reader neither blocks nor waits for the writer.
+
+SQLite runs in WAL mode with ``synchronous = FULL`` (a committed write survives
+a power cut, not only a crash of psoas) and a busy timeout long enough for a
+queue of ordinary writes. pysqlite's own transaction handling is turned off so
+that SQLAlchemy's BEGIN is the one that counts (the SQLAlchemy documentation's
+recipe for "serializable isolation / savepoints / transactional DDL").
+
+Migrations run only when the stored revision is behind the code, and then once:
+under an advisory lock on PostgreSQL and an ``EXCLUSIVE`` transaction on SQLite,
+re-checking the revision once the lock is held, so two processes opening a new
+store at the same moment both succeed and build it once.
 
 Errors from the driver are translated here into :class:`psoas.errors.StoreError`
 with the address shown without its password.
@@ -9,10 +32,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,20 +46,42 @@ from psoas.errors import StoreError
 MIGRATIONS = Path(__file__).with_name("migrations")
 _SERIALS = itertools.count(1)
 
+SQLITE_BUSY_SECONDS = 30.0
+"""How long a SQLite writer waits for the write lock before giving up with "locked".
+
+A write holds the lock for milliseconds; 30 seconds lets a burst of hundreds queue
+(50 browsers, 20 ``psoas log`` at once) while a lock held by a stuck process still
+ends in a clear error rather than a hang.
+"""
+
+MIGRATION_LOCK = 7_361_990_211
+"""The PostgreSQL advisory lock key that serialises migrations (any constant, ours alone)."""
+
+_WRITE = "psoas_write"
+"""Execution option marking the connections of write transactions."""
+
+
+class ReadOnlyTransaction(RuntimeError):
+    """Code tried to write inside :meth:`Database.reading`: a bug, never the person's doing."""
+
 
 class Database:
     """An open, migrated database and a factory for transactional sessions."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+        )
+        self._reader = sessionmaker(engine, expire_on_commit=False)
         self.serial = next(_SERIALS)
         """Unique among the databases this process has opened (a key for caches)."""
         self._writes = itertools.count(1)
         self.writes = 0
         """How many flushes with changes this process has made: a cheap "has anything changed
         here since" for caches (changes made by other processes are not counted)."""
-        event.listen(self._sessions, "after_flush", self._count_write)
+        event.listen(self._writer, "after_flush", self._count_write)
+        event.listen(self._reader, "before_flush", _refuse_writes)
 
     def _count_write(self, session: Session, _context: Any) -> None:
         self.writes = next(self._writes)
@@ -45,11 +91,27 @@ class Database:
         """The database URL with any password hidden."""
         return self.engine.url.render_as_string(hide_password=True)
 
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed together at the end, or not at all."""
+        """A write transaction: committed together at the end, or not at all."""
+        with self._session(self._writer) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction over one consistent snapshot."""
+        with self._session(self._reader) as session:
+            yield session
+
+    @contextmanager
+    def _session(self, factory: sessionmaker[Session]) -> Iterator[Session]:
         try:
-            with self._sessions() as session, session.begin():
+            with factory() as session, session.begin():
                 yield session
         except SQLAlchemyError as error:
             raise StoreError(f"could not use {self.address}: {_first_line(error)}") from error
@@ -59,23 +121,33 @@ class Database:
         self.engine.dispose()
 
 
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise ReadOnlyTransaction("a read-only transaction tried to write (use transaction())")
+
+
 def open_database(url: str) -> Database:
     """Connect to ``url``, creating the SQLite file's folder if needed, and migrate to head."""
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"PSOAS_DATABASE_URL is not a database URL: {url!r}") from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     shown = parsed.render_as_string(hide_password=True)
     try:
         # As many connections as the web server has worker threads (anyio's 40), so a burst
         # of slow pages queues in the server, not in the pool until it times out.
-        engine = create_engine(parsed, pool_size=10, max_overflow=30)
+        options: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
+        if sqlite:
+            options["connect_args"] = {"timeout": SQLITE_BUSY_SECONDS}
+        engine = create_engine(parsed, **options)
     except (ImportError, SQLAlchemyError) as error:
         raise StoreError(f"cannot use database {shown}: {_first_line(error)}") from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     try:
         migrate(engine)
     except SQLAlchemyError as error:
@@ -85,21 +157,71 @@ def open_database(url: str) -> Database:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` with Alembic."""
-    from alembic import command
-    from alembic.config import Config
+    """Bring the schema up to ``revision`` with Alembic, once, however many processes try.
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    The stored revision is compared with the code's first, without a lock: a store
+    that is up to date (every open but the first) costs one small query.
+    """
+    from alembic import command
+
+    config = _alembic_config()
+    wanted = _wanted(revision)
+    with engine.connect() as connection:
+        if _stored_revisions(connection) == wanted:
+            connection.rollback()
+            return
+    locked = engine.execution_options(**{_WRITE: "exclusive"})
+    with locked.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if _stored_revisions(connection) == wanted:
+            return  # another process migrated while this one waited for the lock
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
-def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@cache
+def _wanted(revision: str) -> frozenset[str]:
+    """The revisions the code's ``revision`` stands for (head: the newest)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    if revision == "head":
+        return frozenset(script.get_heads())
+    return frozenset({script.get_revision(revision).revision})
+
+
+def _stored_revisions(connection: Connection) -> frozenset[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+
+def _sqlite_connect(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # SQLAlchemy's BEGIN (below) is the one that counts
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    mode = connection.get_execution_options().get(_WRITE)
+    if mode == "exclusive":
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+    elif mode:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _first_line(error: BaseException) -> str:

@@ -6,10 +6,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
 from psoas.store.tables import (
@@ -42,6 +44,9 @@ __all__ = [
     "latest_plan",
     "latest_unfinished_session",
     "list_people",
+    "lock_existing_person",
+    "lock_person",
+    "lock_session",
     "measurements_of",
     "pauses_of",
     "plans_of",
@@ -57,6 +62,7 @@ __all__ = [
     "steps_of",
     "steps_of_sessions",
     "tracking_version",
+    "values_near_start",
 ]
 
 
@@ -68,18 +74,72 @@ def content_hash(document: dict[str, Any]) -> str:
 
 def find_person(session: Session, *, label: str) -> PersonRow | None:
     """The person without a practitioner who goes by ``label``, if stored."""
+    query = (
+        select(PersonRow)
+        .where(PersonRow.label == label, PersonRow.practitioner_id.is_(None))
+        .order_by(PersonRow.id)
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def lock_person(session: Session, *, label: str) -> PersonRow:
+    """The person called ``label`` (created on first use), locked for this write transaction.
+
+    Every write about a person starts here, so two writes for one person follow each
+    other: a read-then-write (the same-day merge, the next plan version, the gate
+    before a session) is never overtaken. On PostgreSQL the person's row is locked
+    (``SELECT ... FOR UPDATE``); on SQLite the write transaction already holds the
+    file's write lock (``BEGIN IMMEDIATE``). The insert is ``ON CONFLICT DO NOTHING``
+    on the unique label, so concurrent first writes make one person, not several.
+    """
+    insert = _insert_for(session)
+    session.execute(
+        insert(PersonRow)
+        .values(label=label, created_at=utc_now())
+        .on_conflict_do_nothing(
+            index_elements=[PersonRow.label], index_where=PersonRow.practitioner_id.is_(None)
+        )
+    )
     query = select(PersonRow).where(PersonRow.label == label, PersonRow.practitioner_id.is_(None))
-    return session.scalars(query).first()
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    person = session.scalars(query.execution_options(populate_existing=True)).one()
+    return person
+
+
+def lock_existing_person(session: Session, *, label: str) -> PersonRow | None:
+    """:func:`lock_person` for a person who must already be stored (None: nobody by that name)."""
+    found = find_person(session, label=label)
+    if found is None:
+        return None
+    _lock(session, found.id)
+    return session.get(PersonRow, found.id, populate_existing=True)
+
+
+def lock_session(session: Session, *, session_id: int) -> SessionRow | None:
+    """A guided session, read after locking its person for this write transaction."""
+    person_id = session.scalar(select(SessionRow.person_id).where(SessionRow.id == session_id))
+    if person_id is None:
+        return None
+    _lock(session, person_id)
+    return session.get(SessionRow, session_id, populate_existing=True)
+
+
+def _lock(session: Session, person_id: int) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
 
 
 def get_or_create_person(session: Session, *, label: str) -> PersonRow:
-    """The person called ``label``, created on first use."""
-    person = find_person(session, label=label)
-    if person is None:
-        person = PersonRow(label=label)
-        session.add(person)
-        session.flush()
-    return person
+    """The person called ``label``, created on first use (and locked: see :func:`lock_person`)."""
+    return lock_person(session, label=label)
+
+
+def _insert_for(session: Session) -> Any:
+    """The dialect's INSERT with ``ON CONFLICT`` (SQLite and PostgreSQL both have one)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert
+    return sqlite_insert
 
 
 def save_intake(
@@ -425,6 +485,38 @@ def check_in_of_day(session: Session, *, person_id: int, day: date) -> CheckInRo
     """The check-in stored for one day, if any."""
     query = select(CheckInRow).where(CheckInRow.person_id == person_id, CheckInRow.day == day)
     return session.scalars(query).first()
+
+
+def values_near_start(
+    session: Session, *, person_id: int, fields: Sequence[str], span_days: int
+) -> list[tuple[date, dict[str, float]]]:
+    """The ``fields`` of check-ins and measurements dated within ``span_days`` of each one's first.
+
+    Bounded by the start of tracking, however long the history: what a baseline is taken
+    from, read without loading every record (a few indexed aggregates, then two weeks).
+    """
+    sources = ((CheckInRow, CheckInRow.day), (MeasurementRow, MeasurementRow.taken_on))
+    firsts = [
+        select(func.min(day))
+        .where(table.person_id == person_id, table.document[name].as_float().is_not(None))
+        .scalar_subquery()
+        for table, day in sources
+        for name in fields
+    ]
+    found = [first for first in session.execute(select(*firsts)).one() if first is not None]
+    if not found:
+        return []
+    start, end = min(found), max(found) + timedelta(days=span_days)
+    values: list[tuple[date, dict[str, float]]] = []
+    for table, day in sources:
+        query = select(day, *(table.document[name].as_float() for name in fields)).where(
+            table.person_id == person_id, day >= start, day < end
+        )
+        for row_day, *numbers in session.execute(query):
+            given = {name: n for name, n in zip(fields, numbers, strict=True) if n is not None}
+            if given:
+                values.append((row_day, given))
+    return values
 
 
 def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:

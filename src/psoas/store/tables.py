@@ -15,10 +15,12 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -74,11 +76,28 @@ class PractitionerRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
+PERSONAL = text("practitioner_id IS NULL")
+
+
 class PersonRow(Base):
-    """A person whose psoas care is recorded; ``label`` is how they are named locally."""
+    """A person whose psoas care is recorded; ``label`` is how they are named locally.
+
+    One person per label and practitioner, also without a practitioner: SQL counts two
+    NULLs as different, so the pair's unique key alone would let two "me" in at once;
+    a partial unique index on the label of people without a practitioner closes that.
+    """
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("practitioner_id", "label"),)
+    __table_args__ = (
+        UniqueConstraint("practitioner_id", "label"),
+        Index(
+            "uq_people_personal_label",
+            "label",
+            unique=True,
+            sqlite_where=PERSONAL,
+            postgresql_where=PERSONAL,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
@@ -151,9 +170,11 @@ class SessionRow(Base):
     """
 
     __tablename__ = "sessions"
+    # The newest sessions of a person (the dashboard) read this index backwards.
+    __table_args__ = (Index("ix_sessions_person_id_id", "person_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     assessment_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL"), index=True
     )

@@ -38,6 +38,7 @@ from psoas.errors import (
     UnknownId,
     UnreadableFile,
 )
+from psoas.services.followups import FollowUps
 from psoas.services.storage import store
 from psoas.settings import Settings
 from psoas.web.routes import intake, library, pages, session_page, sessions, tracking
@@ -64,7 +65,11 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         with store(settings) as database:
             app.state.database = database
-            yield
+            app.state.followups = FollowUps(database)
+            try:
+                yield
+            finally:
+                app.state.followups.close()
 
     app = FastAPI(
         title="psoas",

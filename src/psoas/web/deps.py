@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from psoas.documents import parse_text
 from psoas.errors import FieldProblem, InvalidDocument
+from psoas.services.followups import FollowUps
 from psoas.services.storage import Database
 from psoas.settings import Settings
 
@@ -23,6 +24,11 @@ def _database(request: Request) -> Database:
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def _followups(request: Request) -> FollowUps:
+    followups: FollowUps = request.app.state.followups
+    return followups
 
 
 def _person() -> str:
@@ -45,5 +51,7 @@ async def _json_body(request: Request) -> Any:
 
 DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+FollowUpsDep = Annotated[FollowUps, Depends(_followups)]
+"""Work to run after a write has committed (the progress rules)."""
 PersonDep = Annotated[str, Depends(_person)]
 JsonBody = Annotated[Any, Depends(_json_body)]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response
 from psoas.core.schemas import ContractName, json_schema
 from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
-from psoas.web.deps import DatabaseDep, JsonBody, PersonDep
+from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep
 
 router = APIRouter(tags=["tracking"])
 
@@ -22,22 +22,34 @@ def _body(contract: ContractName) -> dict[str, Any]:
 
 
 @router.post("/measures", status_code=201, openapi_extra=_body(ContractName.MEASURES))
-def record_measures(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
-    """Store one measurement or a list (all or nothing); returns progress and what the rules did."""
+def record_measures(
+    body: JsonBody, database: DatabaseDep, person: PersonDep, followups: FollowUpsDep
+) -> dict[str, Any]:
+    """Store one measurement or a list (all or nothing); returns what was stored.
+
+    Progress follows from it: ask ``/progress`` (the rules run just after the write).
+    """
     found = tracking.parse_measurements(body, source="measurement")
     outcome = tracking.record_measurements(
         database, person=person, measurements=found, today=date.today(), source="measurement"
     )
+    followups.after_write(person)
     return _outcome(outcome)
 
 
 @router.post("/check-ins", status_code=201, openapi_extra=_body(ContractName.CHECKIN))
-def record_check_ins(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
-    """Store the day's check-in (or a list); a new warning sign screens the person again."""
+def record_check_ins(
+    body: JsonBody, database: DatabaseDep, person: PersonDep, followups: FollowUpsDep
+) -> dict[str, Any]:
+    """Store the day's check-in (or a list); a new warning sign screens the person again.
+
+    Returns what was stored (a second check-in of a day: joined with the first).
+    """
     found = tracking.parse_check_ins(body, source="check-in")
     outcome = tracking.record_check_ins(
         database, person=person, check_ins=found, today=date.today(), source="check-in"
     )
+    followups.after_write(person)
     return _outcome(outcome)
 
 
@@ -108,10 +120,9 @@ def _outcome(outcome: TrackingOutcome) -> dict[str, Any]:
     return {
         "recorded": outcome.recorded,
         "merged": outcome.merged,
+        "stored": outcome.stored,
         "rescreen": outcome.rescreen.to_document() if outcome.rescreen else None,
         "rescreen_impossible": outcome.rescreen_impossible,
         "plan_version": outcome.plan_version,
-        "notes": outcome.notes,
         "paused": outcome.paused,
-        "progress": outcome.progress.to_document(),
     }
