@@ -264,6 +264,28 @@ def test_the_same_old_file_run_again_does_not_lift_a_pause(database: Database) -
     assert _status(database).allowed
 
 
+def test_the_newest_answers_count_even_when_sent_again_unchanged(database: Database) -> None:
+    """A, then B, then A again: sessions and a warning sign's new screen start from A."""
+    roller = intake(tools=["foam_roller"])
+    rite = intake(tools=["pso_rite"])
+    _answer(database, rite, now=False)
+    _answer(database, roller, now=False)
+    assert _answer(database, rite, now=False).resubmitted
+    assert (
+        sessions.clearance(database, person="me", kind=SessionKind.SELF_RELEASE).tool == "pso_rite"
+    )
+    outcome = _log(database, 0, red_flags=["inflammatory_back_pain"])
+    assert outcome.rescreen is not None
+    with database.reading() as session:
+        from psoas.store import repository as repo
+
+        person = repo.find_person(session, label="me")
+        assert person is not None
+        current = gates.current_screen(session, person)
+        assert current is not None and current[2].tools == ["pso_rite"]
+        assert current[2].red_flags.inflammatory_back_pain is True
+
+
 def test_a_stale_file_cannot_hide_a_warning_sign_reported_since(database: Database) -> None:
     _answer(database, now=False)
     _log(database, 0, red_flags=["saddle_numbness"])

@@ -138,7 +138,7 @@ def _save(
 
 def latest_assessment(database: Database, *, person: str) -> Assessment | None:
     """The safety screen that counts now: the person's newest answers, by today's rules."""
-    with database.transaction() as session:
+    with database.reading() as session:
         person_row = repo.find_person(session, label=person)
         current = gates.current_screen(session, person_row) if person_row else None
         return current[1] if current else None

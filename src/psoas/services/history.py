@@ -18,13 +18,13 @@ from psoas.store import repository as repo
 
 def people(database: Database) -> list[tuple[str, int]]:
     """Every stored person's name with how many intakes they have."""
-    with database.transaction() as session:
+    with database.reading() as session:
         return [(person.label, count) for person, count in repo.list_people(session)]
 
 
 def history(database: Database, *, person: str | None = None) -> list[HistoryEntry]:
     """Every stored record, oldest first; only one person's when ``person`` is given."""
-    with database.transaction() as session:
+    with database.reading() as session:
         everyone = [row for row, _ in repo.list_people(session)]
         if person is not None:
             chosen = [row for row in everyone if row.label == person]

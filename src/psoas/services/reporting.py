@@ -52,7 +52,7 @@ def report_data(
 ) -> ReportData:
     """Everything a report shows for one person, as of ``today``."""
     found = tracking.progress(database, person=person, today=today, since=since)
-    with database.transaction() as session:
+    with database.reading() as session:
         person_row = tracking.find_person(session, person)
         plan_row = repo.latest_plan(session, person_id=person_row.id)
         version = plan_row.version if plan_row else None

@@ -53,7 +53,7 @@ from psoas.services import gates
 from psoas.services.caching import LruCache
 from psoas.store import Database
 from psoas.store import repository as repo
-from psoas.store.tables import PersonRow, SessionRow
+from psoas.store.tables import PersonRow
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def data_version(database: Database, *, person: str) -> tuple[Any, ...] | None:
     if kept is not None and kept[0] == database.writes and now - kept[1] < VERSION_TRUSTED_FOR:
         return kept[2]
     writes = database.writes  # read first: a write during the query makes the next call look again
-    with database.transaction() as session:
+    with database.reading() as session:
         person_row = repo.find_person(session, label=person)
         version = (database.serial, _version(session, person_row)) if person_row else None
     with _VERSIONS_LOCK:
@@ -282,12 +282,12 @@ def _known_version(database: Database, person: str) -> tuple[Any, ...]:
     version = data_version(database, person=person)
     if version is not None:
         return version
-    with database.transaction() as session:  # nobody by that name: say so, and how to start
+    with database.reading() as session:  # nobody by that name: say so, and how to start
         return (database.serial, _version(session, find_person(session, person)))
 
 
 def _fresh_progress(database: Database, person: str, today: date, since: date | None) -> Progress:
-    with database.transaction() as session:
+    with database.reading() as session:
         person_row = find_person(session, person)
         return _progress(session, person_row, today, since)
 
@@ -307,7 +307,7 @@ def current_plan(database: Database, *, person: str) -> Plan | None:
     rules out; the plan shown and checked against is then made again from the
     same answers and phase (and stored the next time anything is recorded).
     """
-    with database.transaction() as session:
+    with database.reading() as session:
         person_row = repo.find_person(session, label=person)
         return _current_plan(session, person_row) if person_row else None
 
@@ -376,8 +376,9 @@ def _progress_inputs(
     ]
     effects = [
         _effect(row)
-        for row in repo.sessions_of(session, person_id=person_row.id)
-        if row.status == SessionStatus.COMPLETED.value
+        for row in repo.session_ratings_of(
+            session, person_id=person_row.id, status=SessionStatus.COMPLETED.value
+        )
     ]
     spans = [
         plan_span(Plan.model_validate(row.document), row.created_at.astimezone().date())
@@ -390,7 +391,7 @@ def _progress_inputs(
     return measurements, check_ins, effects, spans
 
 
-def _effect(row: SessionRow) -> SessionEffect:
+def _effect(row: repo.SessionRatings) -> SessionEffect:
     before = Ratings.model_validate(row.before or {})
     after = Ratings.model_validate(row.after or {})
     return SessionEffect(

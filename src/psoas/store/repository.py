@@ -28,6 +28,7 @@ from psoas.store.tables import (
 )
 
 __all__ = [
+    "SessionRatings",
     "StepEntry",
     "assessments_of",
     "check_in_of_day",
@@ -57,6 +58,7 @@ __all__ = [
     "save_pause",
     "save_plan",
     "save_progress",
+    "session_ratings_of",
     "sessions_of",
     "set_aftermath",
     "steps_of",
@@ -336,6 +338,29 @@ def sessions_of(
         query = query.order_by(SessionRow.id.desc()).limit(newest)
         return sorted(session.scalars(query), key=lambda row: row.id)
     return list(session.scalars(query.order_by(SessionRow.id)))
+
+
+@dataclass(frozen=True)
+class SessionRatings:
+    """What progress needs of a session: when it began and the ratings around it."""
+
+    id: int
+    started_at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def session_ratings_of(session: Session, *, person_id: int, status: str) -> list[SessionRatings]:
+    """A person's sessions in ``status`` with their ratings only, oldest first.
+
+    Without the timeline (kilobytes of JSON a session) that progress never reads.
+    """
+    query = (
+        select(SessionRow.id, SessionRow.started_at, SessionRow.before, SessionRow.after)
+        .where(SessionRow.person_id == person_id, SessionRow.status == status)
+        .order_by(SessionRow.id)
+    )
+    return [SessionRatings(*row) for row in session.execute(query)]
 
 
 def latest_unfinished_session(
