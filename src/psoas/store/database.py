@@ -6,7 +6,10 @@ Two kinds of transaction, so that writers queue and readers never wait:
   file's one write lock is taken at the start, so a read-then-write (the
   same-day merge of a check-in) can never be overtaken, and a writer that has
   to wait does so in SQLite's busy handler instead of failing half-way with
-  "database is locked". On PostgreSQL the services take a row lock on the
+  "database is locked". Writers of one process also queue on a lock of their
+  own before that: SQLite's busy handler polls with growing sleeps, so among
+  fifty waiting threads some would starve for seconds, while threads blocked
+  on a lock are woken as it is released. On PostgreSQL the services take a row lock on the
   person first (:func:`psoas.store.repository.lock_person`), which orders the
   writes of one person and leaves everyone else's alone.
 - :meth:`Database.reading` reads a consistent snapshot and may not write; in
@@ -30,8 +33,9 @@ with the address shown without its password.
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,6 +74,9 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._write_turn: AbstractContextManager[Any] = (
+            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
         self._writer = sessionmaker(
             engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
@@ -99,7 +106,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A write transaction: committed together at the end, or not at all."""
-        with self._session(self._writer) as session:
+        with self._write_turn, self._session(self._writer) as session:
             yield session
 
     @contextmanager
