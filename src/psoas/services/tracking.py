@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -315,13 +316,28 @@ def current_plan(database: Database, *, person: str) -> Plan | None:
         return _current_plan(session, person_row) if person_row else None
 
 
+@dataclass(frozen=True)
+class _StoredPlan:
+    """A stored plan version, known by its row and content (the document is not the key)."""
+
+    id: int
+    digest: str
+    document: dict[str, Any] = field(compare=False, hash=False)
+
+
+@lru_cache(maxsize=64)
+def _stored_plan(stored: _StoredPlan) -> Plan:
+    """A stored plan version parsed once per process (rows never change; plans are frozen)."""
+    return Plan.model_validate(stored.document)
+
+
 def _current_plan(
     session: Session, person_row: PersonRow, *, current: gates.Screen | None = gates.UNREAD
 ) -> Plan | None:
     row = repo.latest_plan(session, person_id=person_row.id)
     if row is None:
         return None
-    stored = Plan.model_validate(row.document)
+    stored = _stored_plan(_StoredPlan(row.id, row.content_hash, row.document))
     if current is gates.UNREAD:
         current = gates.current_screen(session, person_row)
     if current is None or current[1].safety == stored.safety:
