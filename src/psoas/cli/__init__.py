@@ -11,9 +11,13 @@ the app in :mod:`psoas.cli.typer_app`, imported only then.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
+# Not ``from typing import TYPE_CHECKING``: importing typing costs a third of
+# Python's start-up, and a plain --help needs nothing of it.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     import typer
 
 __all__ = ["COMPLETE_VARIABLE", "DEFAULT_PERSON", "PROG", "app", "main"]

@@ -15,12 +15,12 @@ asking for completions. Anything else goes to Typer.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from psoas.cli import COMPLETE_VARIABLE, PROG
 
-# Only what ``python -c pass`` has loaded already is imported up here: this module
-# is on the path of every ``psoas --help``.
+# Only what ``python -c pass`` has loaded already is imported up here (not even
+# typing): this module is on the path of every ``psoas --help``.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
     from pathlib import Path
