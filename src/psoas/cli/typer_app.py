@@ -769,10 +769,15 @@ def serve(
     ] = True,
 ) -> None:
     """Run psoas in your browser: intake, plan, spoken guided sessions, tracking, reports."""
+    from urllib.parse import urlsplit
+
     from psoas.settings import load_settings
     from psoas.web.serve import serve as run
 
     def announce(url: str) -> None:
+        chosen = urlsplit(url).port
+        if chosen != port:
+            print(f"Port {port} is in use by another program, so psoas took {chosen}.")
         print(f"psoas is running at {url}  (Ctrl-C to stop)", flush=True)
 
     run(load_settings(), host=host, port=port, open_browser=browser, announce=announce)
