@@ -34,9 +34,9 @@ from psoas.core.measures import (
     Measurement,
     check_done_in_plan,
     check_not_in_future,
-    parse_check_in,
-    parse_measurement,
 )
+from psoas.core.measures import parse_check_ins as parse_check_ins  # the faces' batch readers
+from psoas.core.measures import parse_measurements as parse_measurements
 from psoas.core.planning import Plan, ProgramPhase, build_plan
 from psoas.core.progress import (
     PlanSpan,
@@ -332,18 +332,6 @@ def read_measurements(path: Path) -> list[Measurement]:
 def read_check_ins(path: Path) -> list[CheckIn]:
     """A file of one check-in or a list of them (JSON or YAML)."""
     return parse_check_ins(read_document(path), source=str(path))
-
-
-def parse_measurements(data: object, *, source: str) -> list[Measurement]:
-    """One measurement document, or a list of them (a whole history to import)."""
-    items = data if isinstance(data, list) else [data]
-    return [parse_measurement(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
-
-
-def parse_check_ins(data: object, *, source: str) -> list[CheckIn]:
-    """One check-in document, or a list of them."""
-    items = data if isinstance(data, list) else [data]
-    return [parse_check_in(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
 
 
 def find_person(session: Session, person: str) -> PersonRow:
