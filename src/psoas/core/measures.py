@@ -12,14 +12,16 @@ which is all :mod:`psoas.core.progress` needs to know of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -40,6 +42,8 @@ from psoas.errors import FieldProblem, InvalidDocument
 
 MEASURES_SCHEMA: Literal["psoas.measures/1"] = "psoas.measures/1"
 CHECK_IN_SCHEMA: Literal["psoas.checkin/1"] = "psoas.checkin/1"
+
+M = TypeVar("M", bound=BaseModel)
 
 Rating = Annotated[int, Field(ge=0, le=10)]
 Hours = Annotated[float, Field(ge=0, le=24)]
@@ -254,6 +258,22 @@ def _batch(data: object, *, what: str, source: str) -> list[object]:
         )
         raise InvalidDocument(source, [problem])
     return data
+
+
+def kept_within_bounds(model: type[M], documents: Iterable[dict[str, Any]]) -> list[M]:
+    """Stored documents as models, leaving out any stored before today's bounds held.
+
+    A check-in dated 0001-01-01 or a note holding NUL could be stored once; such a
+    record stays in the store (and in history), but progress, charts and reports
+    leave it out instead of failing on it for good.
+    """
+    kept: list[M] = []
+    for document in documents:
+        try:
+            kept.append(model.model_validate(document))
+        except ValidationError:
+            continue
+    return kept
 
 
 def check_not_in_future(when: date, *, today: date, field: str, source: str) -> None:

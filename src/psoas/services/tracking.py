@@ -34,6 +34,7 @@ from psoas.core.measures import (
     Measurement,
     check_done_in_plan,
     check_not_in_future,
+    kept_within_bounds,
 )
 from psoas.core.measures import parse_check_ins as parse_check_ins  # the faces' batch readers
 from psoas.core.measures import parse_measurements as parse_measurements
@@ -354,14 +355,13 @@ def _progress_inputs(
     session: Session, person_row: PersonRow
 ) -> tuple[list[Measurement], list[CheckIn], list[SessionEffect], list[PlanSpan]]:
     """Everything stored that progress is computed from, as core types."""
-    measurements = [
-        Measurement.model_validate(row.document)
-        for row in repo.measurements_of(session, person_id=person_row.id)
-    ]
-    check_ins = [
-        CheckIn.model_validate(row.document)
-        for row in repo.check_ins_of(session, person_id=person_row.id)
-    ]
+    measurements = kept_within_bounds(
+        Measurement,
+        (row.document for row in repo.measurements_of(session, person_id=person_row.id)),
+    )
+    check_ins = kept_within_bounds(
+        CheckIn, (row.document for row in repo.check_ins_of(session, person_id=person_row.id))
+    )
     effects = [
         _effect(row)
         for row in repo.session_ratings_of(
