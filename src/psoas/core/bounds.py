@@ -31,7 +31,10 @@ MAX_LIST = 50
 """At most this many entries in any other list of a contract (ids, activities, operations)."""
 
 NAME_LENGTH = 120
-"""A name: an activity of the functional scale, a person's label."""
+"""A name: an activity of the functional scale."""
+
+LABEL_LENGTH = 200
+"""The label a person's records are kept under (the store's column holds this many)."""
 
 NOTE_LENGTH = 2000
 """Free text: a note."""
@@ -64,12 +67,7 @@ ContractDate = Annotated[
 ]
 """A day (``2025-03-01``; YAML's unquoted dates too), from :data:`EARLIEST_DATE` on."""
 
-Name = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=NAME_LENGTH, pattern=LINE_PATTERN
-    ),
-]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_LENGTH, pattern=LINE_PATTERN)]
 """A short name on one line."""
 
 Note = Annotated[str, StringConstraints(max_length=NOTE_LENGTH, pattern=TEXT_PATTERN)]

@@ -47,6 +47,7 @@ from psoas.core.progress import (
     compute_progress,
     plan_span,
 )
+from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
@@ -109,7 +110,7 @@ def record_measurements(
         check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
     documents = [measurement.to_document() for measurement in measurements]
     with database.transaction() as session:
-        person_row = repo.lock_person(session, label=person)
+        person_row = repo.lock_person(session, label=checked_person_label(person))
         references = gates.pain_references(session, person_row)
         for measurement, document in zip(measurements, documents, strict=True):
             repo.save_measurement(
@@ -147,7 +148,7 @@ def record_check_ins(
     screened_plan = None
     stored = []
     with database.transaction() as session:
-        person_row = repo.lock_person(session, label=person)
+        person_row = repo.lock_person(session, label=checked_person_label(person))
         references = gates.pain_references(session, person_row)
         if any(check_in.done for check_in in check_ins):
             latest = _current_plan(session, person_row)
