@@ -67,8 +67,10 @@ ContractDate = Annotated[
 ]
 """A day (``2025-03-01``; YAML's unquoted dates too), from :data:`EARLIEST_DATE` on."""
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=NAME_LENGTH, pattern=LINE_PATTERN)]
-"""A short name on one line."""
+Label = Annotated[
+    str, StringConstraints(min_length=1, max_length=LABEL_LENGTH, pattern=LINE_PATTERN)
+]
+"""A person's label, on one line."""
 
 Note = Annotated[str, StringConstraints(max_length=NOTE_LENGTH, pattern=TEXT_PATTERN)]
 """Free text of a few paragraphs."""
