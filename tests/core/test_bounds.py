@@ -147,9 +147,9 @@ def nested(base: dict[str, Any], field: str, value: object) -> dict[str, Any]:
     return document
 
 
-INTAKE = {"schema": "psoas.intake/1"}
-CHECKPOINT = {"step_index": 0, "step_elapsed": 0, "steps": []}
-NUMBER_FIELDS = [
+INTAKE: dict[str, Any] = {"schema": "psoas.intake/1"}
+CHECKPOINT: dict[str, Any] = {"step_index": 0, "step_elapsed": 0, "steps": []}
+NUMBER_FIELDS: list[tuple[Parser, dict[str, Any], str, object]] = [
     (parse_check_in, check_in(), "sitting_hours", True),
     (parse_check_in, check_in(), "low_back_pain", True),
     (parse_measurement, measurement(), "sitting_hours", False),
