@@ -130,7 +130,7 @@ def test_person_labels_are_one_short_line() -> None:
         ("me\x00", "one line of text without control characters (U+0000 at character 3)"),
         ("a\nb", "U+000A at character 2"),
         ("x" * 201, "expected at most 200 characters, got 201"),
-        ("", "expected at least 1 characters"),
+        ("", "expected at least 1 character, got ''"),
     ):
         (problem,) = problems(lambda data, source: checked_person_label(data), label)
         assert problem.startswith("person: ") and expected in problem

@@ -99,7 +99,10 @@ def _text_problem(kind: str, context: dict[str, Any], given: object) -> str | No
         length = f", got {len(given)}" if isinstance(given, str) else ""
         return f"expected at most {context['max_length']} characters{length}"
     if kind == "string_too_short":
-        return f"expected at least {context['min_length']} characters"
+        least = context["min_length"]
+        return (
+            f"expected at least {least} character{'s' if least != 1 else ''}, got {_shown(given)}"
+        )
     if kind == "string_pattern_mismatch" and context.get("pattern") in _TEXT_PATTERNS:
         return _control_character(given, context["pattern"])
     if kind == "string_unicode":
