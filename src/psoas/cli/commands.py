@@ -1,4 +1,8 @@
-"""What each command does once parsed: call a service, then render. Imported lazily."""
+"""What each command does once parsed: call a service, then render. Imported lazily.
+
+Each command imports the services it calls when it runs, so that ``psoas library
+list`` never loads the store (SQLAlchemy) and ``psoas schema`` never loads rich.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,6 @@ import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from psoas.cli import render
-from psoas.services import care, gates, library
-from psoas.services import history as history_service
-from psoas.services.storage import store
-from psoas.settings import load_settings
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -25,6 +23,11 @@ def save_and_tell(
     save: Callable[[Database], SavedOutcome], *, person: str, quiet: bool = False
 ) -> None:
     """Store with ``save``, then say what was kept and what it means for release now."""
+    from psoas.cli import render
+    from psoas.services import gates
+    from psoas.services.storage import store
+    from psoas.settings import load_settings
+
     with store(load_settings()) as database:
         saved = save(database)
         status = gates.status(database, person=person, today=date.today())
@@ -35,6 +38,9 @@ def save_and_tell(
 
 def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     """``psoas assess``."""
+    from psoas.cli import render
+    from psoas.services import care
+
     person = care.check_person_label(person)
     intake = care.read_intake(file)
     assessment = care.assessment_of(intake)
@@ -54,6 +60,9 @@ def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
 
 def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     """``psoas plan``."""
+    from psoas.cli import render
+    from psoas.services import care
+
     person = care.check_person_label(person)
     intake = care.read_intake(file)
     assessment, program = care.plan_of(intake)
@@ -85,6 +94,11 @@ def schema(name: str) -> None:
 
 def history(*, person: str | None, json_output: bool) -> None:
     """``psoas history``."""
+    from psoas.cli import render
+    from psoas.services import history as history_service
+    from psoas.services.storage import store
+    from psoas.settings import load_settings
+
     with store(load_settings()) as database:
         entries = history_service.history(database, person=person)
     if json_output:
@@ -95,6 +109,9 @@ def history(*, person: str | None, json_output: bool) -> None:
 
 def library_list(*, section: str | None, json_output: bool) -> None:
     """``psoas library list``."""
+    from psoas.cli import render
+    from psoas.services import library
+
     found = library.entries(section)
     if json_output:
         print_json(
@@ -109,6 +126,9 @@ def library_list(*, section: str | None, json_output: bool) -> None:
 
 def library_show(entry_id: str, *, json_output: bool) -> None:
     """``psoas library show``."""
+    from psoas.cli import render
+    from psoas.services import library
+
     found = library.entry(entry_id)
     if json_output:
         print_json({"section": found.section.value, **found.entry.model_dump(mode="json")})

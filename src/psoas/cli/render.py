@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -22,13 +22,18 @@ from psoas.content.models import (
     Tool,
 )
 from psoas.content.vocabulary import CareAction, SafetyLevel
-from psoas.core.assessment import Assessment
-from psoas.core.factors import Factor
-from psoas.core.gates import ReleaseStatus
-from psoas.core.planning import Plan, PlanItem, PlanItemKind
-from psoas.core.records import HistoryEntry, SavedOutcome
-from psoas.core.safety import SafetyResult
-from psoas.services.library import LibraryEntry
+
+# Types for annotations only: ``psoas library list`` should not load the domain core.
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from psoas.core.assessment import Assessment
+    from psoas.core.factors import Factor
+    from psoas.core.gates import ReleaseStatus
+    from psoas.core.planning import Plan, PlanItem
+    from psoas.core.records import HistoryEntry, SavedOutcome
+    from psoas.core.safety import SafetyResult
+    from psoas.services.library import LibraryEntry
 
 console = Console(highlight=False)
 
@@ -184,8 +189,8 @@ def library_list(found: Iterable[LibraryEntry]) -> None:
     table = Table(title="psoas knowledge base", expand=True)
     for column in ("ID", "Section", "Kind", "Name"):
         table.add_column(column)
-    for entry in found:
-        table.add_row(entry.id, entry.section.value, entry.kind, entry.name)
+    for entry in found:  # as Text: names are data, not markup (and rich skips parsing them)
+        table.add_row(Text(entry.id), Text(entry.section.value), Text(entry.kind), Text(entry.name))
     console.print(table)
 
 
@@ -245,6 +250,8 @@ def _why(item: PlanItem, cause_names: dict[str, str]) -> str:
 
 def _referral_steps(program: Plan) -> None:
     """What to do about a referral, right here: nobody should have to look it up."""
+    from psoas.core.planning import PlanItemKind
+
     techniques = {technique.id: technique for technique in load_knowledge_base().techniques}
     for item in program.items:
         if item.kind is PlanItemKind.PROFESSIONAL_REFERRAL:

@@ -50,7 +50,7 @@ from psoas.core.intake import Intake, parse_intake
 from psoas.core.progress import baselines
 from psoas.store import Database
 from psoas.store import repository as repo
-from psoas.store.tables import AssessmentRow, IntakeRow, PersonRow
+from psoas.store.tables import AssessmentRow, PersonRow
 
 INTAKE_PAIN = {MetricId.LOW_BACK_PAIN: "low_back_pain", MetricId.HIP_PAIN: "hip_pain"}
 """The intake's symptom ratings that pain ratings are compared with."""
@@ -105,11 +105,10 @@ def current_screen(
     For answers re-sent unchanged, the warning signs reported since the person last
     answered are added back (as the screen made after each sign did).
     """
-    row = repo.latest_assessment(session, person_id=person_row.id)
-    if row is None:
+    found = repo.latest_screen(session, person_id=person_row.id)
+    if found is None:
         return None
-    intake_row = session.get(IntakeRow, row.intake_id)
-    assert intake_row is not None  # the foreign key holds it
+    row, intake_row = found
     stored = _StoredIntake(intake_row.id, intake_row.content_hash, intake_row.document)
     intake, assessment = _screened(stored)
     if row.origin == "resubmitted":
@@ -157,14 +156,24 @@ def _signs_since_answered(session: Session, person_row: PersonRow) -> list[RedFl
     return signs
 
 
-def pain_references(session: Session, person_row: PersonRow) -> PainReferences:
+Screen = tuple[AssessmentRow, Assessment, Intake]
+"""A stored screen, and its answers screened by today's rules (:func:`current_screen`)."""
+
+UNREAD: Any = object()  # "not read yet", for arguments a caller may have read already
+
+
+def pain_references(
+    session: Session, person_row: PersonRow, *, current: Screen | None = UNREAD
+) -> PainReferences:
     """What a pain rating is compared with: the intake's ratings, and the tracked baseline.
 
     Bounded work whatever the history's length (it runs inside every write of a rating):
-    the baseline is read from the first two weeks of tracking only.
+    the baseline is read from the first two weeks of tracking only. A caller that has
+    read :func:`current_screen` in this transaction hands it in as ``current``.
     """
     intake: dict[MetricId, float] = {}
-    current = current_screen(session, person_row)
+    if current is UNREAD:
+        current = current_screen(session, person_row)
     if current is not None:
         symptoms = current[2].symptoms
         for metric, name in INTAKE_PAIN.items():
@@ -182,7 +191,11 @@ def pain_references(session: Session, person_row: PersonRow) -> PainReferences:
     dated = [
         (day, {fields[name]: value for name, value in values.items()}) for day, values in near_start
     ]
-    answered = repo.latest_answered_assessment(session, person_id=person_row.id)
+    answered = (
+        current[0]
+        if current is not None and current[0].origin == "answers"
+        else repo.latest_answered_assessment(session, person_id=person_row.id)
+    )
     since = answered.created_at.astimezone().date() if answered else None
     return PainReferences(intake, baselines(dated, PAIN_METRICS, knowledge), since)
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -149,9 +150,10 @@ def record_check_ins(
     stored = []
     with database.transaction() as session:
         person_row = repo.lock_person(session, label=checked_person_label(person))
-        references = gates.pain_references(session, person_row)
+        screen = gates.current_screen(session, person_row)
+        references = gates.pain_references(session, person_row, current=screen)
         if any(check_in.done for check_in in check_ins):
-            latest = _current_plan(session, person_row)
+            latest = _current_plan(session, person_row, current=screen)
             in_plan = [item.technique for item in latest.items] if latest else []
             for n, check_in in enumerate(check_ins):
                 where = _item_source(source, n, len(check_ins))
@@ -163,7 +165,9 @@ def record_check_ins(
                 whole = CheckIn.model_validate(earlier.document).merged_with(check_in)
                 merged += 1
             document = whole.to_document()
-            repo.save_check_in(session, person=person_row, day=whole.day, document=document)
+            repo.save_check_in(
+                session, person=person_row, day=whole.day, document=document, earlier=earlier
+            )
             stored.append(document)
             if check_in.red_flags:
                 screened = _screen_again(session, person_row, check_in)
@@ -314,12 +318,30 @@ def current_plan(database: Database, *, person: str) -> Plan | None:
         return _current_plan(session, person_row) if person_row else None
 
 
-def _current_plan(session: Session, person_row: PersonRow) -> Plan | None:
+@dataclass(frozen=True)
+class _StoredPlan:
+    """A stored plan version, known by its row and content (the document is not the key)."""
+
+    id: int
+    digest: str
+    document: dict[str, Any] = field(compare=False, hash=False)
+
+
+@lru_cache(maxsize=64)
+def _stored_plan(stored: _StoredPlan) -> Plan:
+    """A stored plan version parsed once per process (rows never change; plans are frozen)."""
+    return Plan.model_validate(stored.document)
+
+
+def _current_plan(
+    session: Session, person_row: PersonRow, *, current: gates.Screen | None = gates.UNREAD
+) -> Plan | None:
     row = repo.latest_plan(session, person_id=person_row.id)
     if row is None:
         return None
-    stored = Plan.model_validate(row.document)
-    current = gates.current_screen(session, person_row)
+    stored = _stored_plan(_StoredPlan(row.id, row.content_hash, row.document))
+    if current is gates.UNREAD:
+        current = gates.current_screen(session, person_row)
     if current is None or current[1].safety == stored.safety:
         return stored
     _, assessment, intake = current

@@ -7,9 +7,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from functools import lru_cache
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -40,6 +41,7 @@ __all__ = [
     "get_session",
     "intakes_of",
     "latest_answered_assessment",
+    "latest_screen",
     "latest_assessment",
     "latest_intake",
     "latest_plan",
@@ -91,9 +93,13 @@ def lock_person(session: Session, *, label: str) -> PersonRow:
     other: a read-then-write (the same-day merge, the next plan version, the gate
     before a session) is never overtaken. On PostgreSQL the person's row is locked
     (``SELECT ... FOR UPDATE``); on SQLite the write transaction already holds the
-    file's write lock (``BEGIN IMMEDIATE``). The insert is ``ON CONFLICT DO NOTHING``
-    on the unique label, so concurrent first writes make one person, not several.
+    file's write lock (``BEGIN IMMEDIATE``). A person not yet stored is inserted with
+    ``ON CONFLICT DO NOTHING`` on the unique label, so concurrent first writes make one
+    person, not several; the common case (the person exists) is one statement.
     """
+    person = session.scalars(_PERSONAL_LOCKED, {"label": label}).one_or_none()
+    if person is not None:
+        return person
     insert = _insert_for(session)
     session.execute(
         insert(PersonRow)
@@ -102,11 +108,39 @@ def lock_person(session: Session, *, label: str) -> PersonRow:
             index_elements=[PersonRow.label], index_where=PersonRow.practitioner_id.is_(None)
         )
     )
-    query = select(PersonRow).where(PersonRow.label == label, PersonRow.practitioner_id.is_(None))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    person = session.scalars(query.execution_options(populate_existing=True)).one()
-    return person
+    return session.scalars(_PERSONAL_LOCKED, {"label": label}).one()
+
+
+# Statements that run in every write, built once rather than on each call (SQLAlchemy caches
+# their compiled form either way; building a statement is what costs).
+_PERSONAL_LOCKED = (
+    select(PersonRow)
+    .where(PersonRow.label == bindparam("label"), PersonRow.practitioner_id.is_(None))
+    .with_for_update()  # a row lock on PostgreSQL; SQLite has none (and needs none, see above)
+    .execution_options(populate_existing=True)
+)
+_LATEST_ASSESSMENT = (
+    select(AssessmentRow)
+    .where(AssessmentRow.person_id == bindparam("person_id"))
+    .order_by(AssessmentRow.id.desc())
+    .limit(1)
+)
+_LATEST_SCREEN = (
+    select(AssessmentRow, IntakeRow)
+    .join(IntakeRow, IntakeRow.id == AssessmentRow.intake_id)
+    .where(AssessmentRow.person_id == bindparam("person_id"))
+    .order_by(AssessmentRow.id.desc())
+    .limit(1)
+)
+_LATEST_PLAN = (
+    select(PlanRow)
+    .where(PlanRow.person_id == bindparam("person_id"))
+    .order_by(PlanRow.version.desc())
+    .limit(1)
+)
+_CHECK_IN_OF_DAY = select(CheckInRow).where(
+    CheckInRow.person_id == bindparam("person_id"), CheckInRow.day == bindparam("day")
+)
 
 
 def lock_existing_person(session: Session, *, label: str) -> PersonRow | None:
@@ -205,13 +239,7 @@ def save_plan(
 
 def latest_plan(session: Session, *, person_id: int) -> PlanRow | None:
     """The person's newest plan version."""
-    query = (
-        select(PlanRow)
-        .where(PlanRow.person_id == person_id)
-        .order_by(PlanRow.version.desc())
-        .limit(1)
-    )
-    return session.scalars(query).first()
+    return session.scalars(_LATEST_PLAN, {"person_id": person_id}).first()
 
 
 def list_people(session: Session) -> list[tuple[PersonRow, int]]:
@@ -255,10 +283,18 @@ def latest_assessment(
     session: Session, *, person_id: int, origins: Sequence[str] | None = None
 ) -> AssessmentRow | None:
     """The person's most recent assessment (of these ``origins``, when given)."""
-    query = select(AssessmentRow).where(AssessmentRow.person_id == person_id)
-    if origins is not None:
-        query = query.where(AssessmentRow.origin.in_(origins))
+    if origins is None:
+        return session.scalars(_LATEST_ASSESSMENT, {"person_id": person_id}).first()
+    query = select(AssessmentRow).where(
+        AssessmentRow.person_id == person_id, AssessmentRow.origin.in_(origins)
+    )
     return session.scalars(query.order_by(AssessmentRow.id.desc()).limit(1)).first()
+
+
+def latest_screen(session: Session, *, person_id: int) -> tuple[AssessmentRow, IntakeRow] | None:
+    """The person's most recent assessment with the intake it was made from (one query)."""
+    found = session.execute(_LATEST_SCREEN, {"person_id": person_id}).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def latest_answered_assessment(session: Session, *, person_id: int) -> AssessmentRow | None:
@@ -488,13 +524,19 @@ def measurements_of(session: Session, *, person_id: int) -> list[MeasurementRow]
 
 
 def save_check_in(
-    session: Session, *, person: PersonRow, day: date, document: dict[str, Any]
+    session: Session,
+    *,
+    person: PersonRow,
+    day: date,
+    document: dict[str, Any],
+    earlier: CheckInRow | None | Literal["unread"] = "unread",
 ) -> tuple[CheckInRow, bool]:
     """Store the day's check-in, replacing an earlier one of the same day; returns it and that.
 
-    The caller merges what it wants kept of the earlier one (:func:`check_in_of_day`).
+    The caller merges what it wants kept of the earlier one (:func:`check_in_of_day`), and
+    may hand that row (or None: there is none) in as ``earlier`` so it is not read twice.
     """
-    row = check_in_of_day(session, person_id=person.id, day=day)
+    row = check_in_of_day(session, person_id=person.id, day=day) if earlier == "unread" else earlier
     replaced = row is not None
     if row is None:
         row = CheckInRow(person_id=person.id, day=day, document=document)
@@ -508,8 +550,7 @@ def save_check_in(
 
 def check_in_of_day(session: Session, *, person_id: int, day: date) -> CheckInRow | None:
     """The check-in stored for one day, if any."""
-    query = select(CheckInRow).where(CheckInRow.person_id == person_id, CheckInRow.day == day)
-    return session.scalars(query).first()
+    return session.scalars(_CHECK_IN_OF_DAY, {"person_id": person_id, "day": day}).first()
 
 
 def values_near_start(
@@ -520,28 +561,48 @@ def values_near_start(
     Bounded by the start of tracking, however long the history: what a baseline is taken
     from, read without loading every record (a few indexed aggregates, then two weeks).
     """
-    sources = ((CheckInRow, CheckInRow.day), (MeasurementRow, MeasurementRow.taken_on))
-    firsts = [
-        select(func.min(day))
-        .where(table.person_id == person_id, table.document[name].as_float().is_not(None))
-        .scalar_subquery()
-        for table, day in sources
-        for name in fields
+    firsts, near = _near_start_queries(tuple(fields))
+    found = [
+        first
+        for first in session.execute(firsts, {"person_id": person_id}).one()
+        if first is not None
     ]
-    found = [first for first in session.execute(select(*firsts)).one() if first is not None]
     if not found:
         return []
     start, end = min(found), max(found) + timedelta(days=span_days)
     values: list[tuple[date, dict[str, float]]] = []
-    for table, day in sources:
-        query = select(day, *(table.document[name].as_float() for name in fields)).where(
-            table.person_id == person_id, day >= start, day < end
-        )
-        for row_day, *numbers in session.execute(query):
-            given = {name: n for name, n in zip(fields, numbers, strict=True) if n is not None}
-            if given:
-                values.append((row_day, given))
+    for row_day, *numbers in session.execute(
+        near, {"person_id": person_id, "start": start, "end": end}
+    ):
+        given = {name: n for name, n in zip(fields, numbers, strict=True) if n is not None}
+        if given:
+            values.append((row_day, given))
     return values
+
+
+@lru_cache(maxsize=8)
+def _near_start_queries(fields: tuple[str, ...]) -> tuple[Executable, Executable]:
+    """:func:`values_near_start`'s two statements, built once (they run inside every write)."""
+    sources = ((CheckInRow, CheckInRow.day), (MeasurementRow, MeasurementRow.taken_on))
+    person_id: Any = bindparam("person_id")
+    firsts = select(
+        *(
+            select(func.min(day))
+            .where(table.person_id == person_id, table.document[name].as_float().is_not(None))
+            .scalar_subquery()
+            for table, day in sources
+            for name in fields
+        )
+    )
+    near = union_all(
+        *(
+            select(day.label("day"), *(table.document[name].as_float() for name in fields)).where(
+                table.person_id == person_id, day >= bindparam("start"), day < bindparam("end")
+            )
+            for table, day in sources
+        )
+    )
+    return firsts, near
 
 
 def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:

@@ -40,10 +40,16 @@ def check_loopback(host: str) -> str:
 
 
 def free_port(host: str, near: int) -> int:
-    """The first port from ``near`` upwards that can be bound on ``host``."""
+    """The first port from ``near`` upwards that can be bound on ``host``.
+
+    The probe binds as uvicorn will, with ``SO_REUSEADDR``: a port that only holds
+    connections in TIME_WAIT (a server stopped a moment ago) is free for it, and a
+    port another process listens on is not.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     for port in range(near, near + PORT_TRIES):
         with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError:
