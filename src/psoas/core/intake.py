@@ -25,6 +25,7 @@ from psoas.content.vocabulary import (
     ToolId,
     VascularRiskId,
 )
+from psoas.core.bounds import CONTRACT_CONFIG, MAX_LIST
 from psoas.core.validation import validate_document
 
 INTAKE_SCHEMA = "psoas.intake/1"
@@ -87,7 +88,7 @@ Rating = Annotated[int, Field(ge=0, le=10)]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
 
 class Person(_Section):
@@ -112,7 +113,7 @@ class Lifestyle(_Section):
 
     sitting_hours_per_day: Annotated[float, Field(ge=0, le=24)] | None = None
     standing_desk: bool | None = None
-    activities: list[Activity] | None = None
+    activities: Annotated[list[Activity], Field(max_length=MAX_LIST)] | None = None
     stress: Rating | None = None
 
 
@@ -145,8 +146,8 @@ class History(_Section):
     where and when each operation was.
     """
 
-    injuries: list[InjuryKindField] | None = None
-    surgeries: list[Surgery] | None = None
+    injuries: Annotated[list[InjuryKindField], Field(max_length=MAX_LIST)] | None = None
+    surgeries: Annotated[list[Surgery], Field(max_length=MAX_LIST)] | None = None
     recent_surgery: bool | None = None
 
     @model_validator(mode="after")
@@ -273,7 +274,7 @@ class Intake(_Section):
     red_flags: RedFlags = RedFlags()
     vascular_risk: VascularRisk = VascularRisk()
     conditions: Conditions = Conditions()
-    tools: list[ToolChoiceField] | None = None
+    tools: Annotated[list[ToolChoiceField], Field(max_length=MAX_LIST)] | None = None
 
     @field_validator("tools")
     @classmethod

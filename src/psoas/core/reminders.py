@@ -34,6 +34,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictInt,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -41,6 +42,7 @@ from pydantic import (
 
 from psoas.content.models import Dose
 from psoas.content.vocabulary import Cadence
+from psoas.core.bounds import ID_LENGTH, LINE_PATTERN
 from psoas.core.planning import Plan, PlanItem, PlanItemKind
 from psoas.core.validation import validate_document
 
@@ -97,9 +99,9 @@ class WorkHours(BaseModel):
     start: LocalTime = time(9, 0)
     end: LocalTime = time(17, 0)
     """Must be after ``start``, on the same day."""
-    days: list[Weekday] = Field(default=[0, 1, 2, 3, 4], min_length=1)
+    days: list[Weekday] = Field(default=[0, 1, 2, 3, 4], min_length=1, max_length=7)
     """Working days, 0 = Monday … 6 = Sunday."""
-    timezone: str
+    timezone: Annotated[str, StringConstraints(max_length=ID_LENGTH, pattern=LINE_PATTERN)]
     """An IANA zone name, e.g. ``Europe/Paris``."""
     practice_at: LocalTime = time(18, 0)
     """When the day's program is done."""
@@ -125,7 +127,7 @@ class WorkHours(BaseModel):
     def _known_zone(cls, name: str) -> str:
         try:
             ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise ValueError(
                 f"unknown time zone {name!r}; expected an IANA name like 'Europe/Paris'"
             ) from None

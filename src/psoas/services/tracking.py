@@ -35,9 +35,10 @@ from psoas.core.measures import (
     Measurement,
     check_done_in_plan,
     check_not_in_future,
-    parse_check_in,
-    parse_measurement,
+    kept_within_bounds,
 )
+from psoas.core.measures import parse_check_ins as parse_check_ins  # the faces' batch readers
+from psoas.core.measures import parse_measurements as parse_measurements
 from psoas.core.planning import Plan, ProgramPhase, build_plan
 from psoas.core.progress import (
     PlanSpan,
@@ -47,6 +48,7 @@ from psoas.core.progress import (
     compute_progress,
     plan_span,
 )
+from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
@@ -109,7 +111,7 @@ def record_measurements(
         check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
     documents = [measurement.to_document() for measurement in measurements]
     with database.transaction() as session:
-        person_row = repo.lock_person(session, label=person)
+        person_row = repo.lock_person(session, label=checked_person_label(person))
         references = gates.pain_references(session, person_row)
         for measurement, document in zip(measurements, documents, strict=True):
             repo.save_measurement(
@@ -147,7 +149,7 @@ def record_check_ins(
     screened_plan = None
     stored = []
     with database.transaction() as session:
-        person_row = repo.lock_person(session, label=person)
+        person_row = repo.lock_person(session, label=checked_person_label(person))
         screen = gates.current_screen(session, person_row)
         references = gates.pain_references(session, person_row, current=screen)
         if any(check_in.done for check_in in check_ins):
@@ -356,18 +358,6 @@ def read_check_ins(path: Path) -> list[CheckIn]:
     return parse_check_ins(read_document(path), source=str(path))
 
 
-def parse_measurements(data: object, *, source: str) -> list[Measurement]:
-    """One measurement document, or a list of them (a whole history to import)."""
-    items = data if isinstance(data, list) else [data]
-    return [parse_measurement(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
-
-
-def parse_check_ins(data: object, *, source: str) -> list[CheckIn]:
-    """One check-in document, or a list of them."""
-    items = data if isinstance(data, list) else [data]
-    return [parse_check_in(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
-
-
 def find_person(session: Session, person: str) -> PersonRow:
     """The stored person called ``person``, or an error that suggests near names."""
     row = repo.find_person(session, label=person)
@@ -388,14 +378,13 @@ def _progress_inputs(
     session: Session, person_row: PersonRow
 ) -> tuple[list[Measurement], list[CheckIn], list[SessionEffect], list[PlanSpan]]:
     """Everything stored that progress is computed from, as core types."""
-    measurements = [
-        Measurement.model_validate(row.document)
-        for row in repo.measurements_of(session, person_id=person_row.id)
-    ]
-    check_ins = [
-        CheckIn.model_validate(row.document)
-        for row in repo.check_ins_of(session, person_id=person_row.id)
-    ]
+    measurements = kept_within_bounds(
+        Measurement,
+        (row.document for row in repo.measurements_of(session, person_id=person_row.id)),
+    )
+    check_ins = kept_within_bounds(
+        CheckIn, (row.document for row in repo.check_ins_of(session, person_id=person_row.id))
+    )
     effects = [
         _effect(row)
         for row in repo.session_ratings_of(

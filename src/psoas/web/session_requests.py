@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from psoas.content.vocabulary import ToolId
+from psoas.core.bounds import CONTRACT_CONFIG
 from psoas.core.timeline import MAX_MINUTES, MIN_MINUTES, SessionKind
 
 
 class SessionRequest(BaseModel):
     """What kind of session, how long, with which tool, and how the person feels before."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
     kind: Annotated[SessionKind, Field(strict=False)] = SessionKind.SELF_RELEASE
     minutes: Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES)] = 20
