@@ -17,7 +17,7 @@ from psoas.core.session_records import parse_aftermath, parse_checkpoint, parse_
 from psoas.core.timeline import SessionKind
 from psoas.core.validation import validate_document
 from psoas.services import sessions
-from psoas.web.deps import DatabaseDep, JsonBody, PersonDep
+from psoas.web.deps import DatabaseDep, JsonBody, PersonDep, SessionId
 from psoas.web.session_requests import SessionRequest
 
 router = APIRouter(tags=["sessions"])
@@ -59,19 +59,19 @@ def list_sessions(database: DatabaseDep, person: PersonDep) -> list[dict[str, An
 
 
 @router.get("/sessions/{session_id}")
-def session_record(session_id: int, database: DatabaseDep) -> dict[str, Any]:
+def session_record(session_id: SessionId, database: DatabaseDep) -> dict[str, Any]:
     """One session whole: timeline, where it is, ratings and time in each step."""
     return sessions.session_record(database, session_id=session_id).to_document()
 
 
 @router.post("/sessions/{session_id}/resume")
-def resume(session_id: int, database: DatabaseDep) -> dict[str, Any]:
+def resume(session_id: SessionId, database: DatabaseDep) -> dict[str, Any]:
     """Carry on an unfinished session: the safety screen is checked again first."""
     return sessions.reopen_session(database, session_id=session_id).to_document()
 
 
 @router.post("/sessions/{session_id}/checkpoints", status_code=204)
-def checkpoint(session_id: int, body: JsonBody, database: DatabaseDep) -> Response:
+def checkpoint(session_id: SessionId, body: JsonBody, database: DatabaseDep) -> Response:
     """Store where the browser is: step, seconds into it, time spent in every step."""
     found = parse_checkpoint(body, source="checkpoint")
     sessions.save_checkpoint(database, session_id=session_id, checkpoint=found)
@@ -79,7 +79,7 @@ def checkpoint(session_id: int, body: JsonBody, database: DatabaseDep) -> Respon
 
 
 @router.post("/sessions/{session_id}/aftermath")
-def aftermath(session_id: int, body: JsonBody, database: DatabaseDep) -> dict[str, Any]:
+def aftermath(session_id: SessionId, body: JsonBody, database: DatabaseDep) -> dict[str, Any]:
     """Keep the ratings after the session, what was felt and what went wrong.
 
     The answer is the session record plus ``release``: whether self-release may go
