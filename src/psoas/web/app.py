@@ -31,9 +31,17 @@ from psoas.errors import FieldProblem, InvalidDocument, PsoasError
 from psoas.services.followups import FollowUps
 from psoas.services.storage import store
 from psoas.settings import Settings
+from psoas.web import openapi
+from psoas.web.api_models import Health
 from psoas.web.hosts import HostName, host_allowed, parse_host
 from psoas.web.limits import BodyLimit
-from psoas.web.problems import CrossSiteRequest, ForeignHost, error_response, status_of
+from psoas.web.problems import (
+    CrossSiteRequest,
+    ForeignHost,
+    error_response,
+    error_responses,
+    status_of,
+)
 from psoas.web.routes import intake, library, pages, session_page, sessions, tracking
 
 CONTENT_SECURITY_POLICY = (
@@ -87,11 +95,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(session_page.router)
 
-    @app.get("/api/v1/health", tags=["meta"])
-    def health() -> dict[str, str]:
+    @app.get("/api/v1/health", tags=["meta"], responses=error_responses(400))
+    def health() -> Health:
         """Is the server up (and the simplest endpoint, for benchmarks)."""
-        return {"status": "ok"}
+        return Health(status="ok")
 
+    openapi.install(app)
     return app
 
 
