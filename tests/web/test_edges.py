@@ -260,3 +260,27 @@ def test_the_largest_session_id_is_simply_unknown(client: TestClient) -> None:
     response = client.get(f"{API}/sessions/{LARGEST_ID}")
     assert response.status_code == 404
     assert str(LARGEST_ID) in response.json()["detail"]
+
+
+# --- methods and query days -------------------------------------------------------------------
+
+
+def test_an_unserved_method_is_405_naming_every_method_of_the_path(
+    sqlite_client: TestClient,
+) -> None:
+    response = sqlite_client.put(f"{API}/sessions")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, POST"
+
+
+@pytest.mark.parametrize("since", ["0", "1700000000", "2026-02-30", "2026-1-1"])
+def test_since_is_a_day_written_out(sqlite_client: TestClient, since: str) -> None:
+    for url in (f"{API}/progress", f"{API}/report"):
+        response = sqlite_client.get(url, params={"since": since})
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["problems"][0]["field"] == "since"
+
+
+def test_saying_something_changed_takes_an_object(sqlite_client: TestClient) -> None:
+    response = sqlite_client.post(f"{API}/changes", json=[None, None])
+    assert response.status_code == 422

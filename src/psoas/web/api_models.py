@@ -109,7 +109,5 @@ def json_body(name: str, *, one_or_list: bool = False) -> dict[str, Any]:
     """The ``openapi_extra`` declaring a route's JSON body (read by ``JsonBody``, not FastAPI)."""
     assert name in REQUEST_MODELS, name
     one = {"$ref": f"#/components/schemas/{name}"}
-    schema = (
-        {"anyOf": [one, {"type": "array", "items": one, "minItems": 1}]} if one_or_list else one
-    )
+    schema = {"anyOf": [one, {"type": "array", "items": one}]} if one_or_list else one
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 
 from psoas import __version__
@@ -138,9 +139,21 @@ async def _request_error(request: Request, error: RequestValidationError) -> Res
 async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     refusal = _foreign_host(request) or _cross_site_refusal(request)
     response = error_response(refusal) if refusal else await call_next(request)
+    if response.status_code == 405:
+        response.headers["Allow"] = ", ".join(_methods_at(request))
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def _methods_at(request: Request) -> list[str]:
+    """Every method some route serves at the request's path (Starlette names only one route's)."""
+    served: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and route.methods and pattern.match(request.url.path):
+            served |= route.methods
+    return sorted(served)
 
 
 def _foreign_host(request: Request) -> ForeignHost | None:
@@ -166,6 +179,6 @@ def _cross_site_refusal(request: Request) -> CrossSiteRequest | None:
     if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
         return CrossSiteRequest("cross-site requests are refused")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
+    if request.method == "POST" and content_type != "application/json":
         return CrossSiteRequest("send JSON (Content-Type: application/json)")
     return None

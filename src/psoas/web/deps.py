@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from itertools import accumulate
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 
 from psoas.documents import parse_text
 from psoas.errors import FieldProblem, InvalidDocument
@@ -84,5 +85,29 @@ FollowUpsDep = Annotated[FollowUps, Depends(_followups)]
 """Work to run after a write has committed (the progress rules)."""
 PersonDep = Annotated[str, Depends(_person)]
 JsonBody = Annotated[Any, Depends(_json_body)]
+
+
+def _since(
+    since: Annotated[
+        str | None,
+        Query(
+            pattern=r"^\d{4}-\d{2}-\d{2}$",
+            description="Only from this day on (YYYY-MM-DD).",
+            json_schema_extra={"format": "date"},
+        ),
+    ] = None,
+) -> date | None:
+    """A day from the query as ``YYYY-MM-DD`` only (pydantic would take a number of seconds)."""
+    if since is None:
+        return None
+    try:
+        return date.fromisoformat(since)
+    except ValueError:
+        problem = FieldProblem("since", f"expected a real day as YYYY-MM-DD; got {since!r}")
+        raise InvalidDocument("request", [problem]) from None
+
+
+SinceDay = Annotated[date | None, Depends(_since)]
+"""The ``since`` query parameter: the first day a progress document or report covers."""
 SessionId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="A stored session's id.")]
 """A session id from the path: a positive integer the store can hold, or a 422 naming it."""

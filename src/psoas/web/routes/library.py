@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from psoas.services import library
+from psoas.services.library import Section
 from psoas.web.api_models import LibraryEntry, LibraryItem
 from psoas.web.problems import ALWAYS, error_responses
 
@@ -14,7 +15,7 @@ router = APIRouter(tags=["library"], responses=error_responses(*ALWAYS))
 
 
 @router.get("/library", responses=error_responses(422))
-def entries(section: str | None = None) -> list[LibraryItem]:
+def entries(section: Section | None = None) -> list[LibraryItem]:
     """Every entry (or one section's): id, section, kind and name."""
     return [
         LibraryItem(id=e.id, section=e.section.value, kind=e.kind, name=e.name)

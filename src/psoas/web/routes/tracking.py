@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse
 
 from psoas.core.gates import ReleaseStatus
 from psoas.core.progress import Progress
+from psoas.core.validation import validate_document
 from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
-from psoas.web.api_models import CheckInsRecorded, MeasuresRecorded, json_body
-from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep
+from psoas.web.api_models import ChangeReport, CheckInsRecorded, MeasuresRecorded, json_body
+from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep, SinceDay
 from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 
 router = APIRouter(tags=["tracking"], responses=error_responses(*ALWAYS))
@@ -73,7 +74,7 @@ def record_check_ins(
 )
 def something_changed(body: JsonBody, database: DatabaseDep, person: PersonDep) -> ReleaseStatus:
     """The person says something has changed since their safety answers: release pauses."""
-    del body  # nothing to read: the request is the statement
+    validate_document(ChangeReport, body, source="change")  # an object; nothing in it is read
     gates.report_change(database, person=person, day=date.today())
     return gates.status(database, person=person, today=date.today())
 
@@ -83,7 +84,7 @@ def something_changed(body: JsonBody, database: DatabaseDep, person: PersonDep) 
     response_class=JSONResponse,
     responses={200: {"model": Progress}, **error_responses(422)},
 )
-def progress(database: DatabaseDep, person: PersonDep, since: date | None = None) -> Response:
+def progress(database: DatabaseDep, person: PersonDep, since: SinceDay = None) -> Response:
     """Change against baseline and a month ago, adherence, streaks, session effects, advice.
 
     ``psoas.progress/1`` (``psoas schema progress``), serialised by pydantic directly:
@@ -108,7 +109,7 @@ def report(
     database: DatabaseDep,
     person: PersonDep,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
-    since: date | None = None,
+    since: SinceDay = None,
 ) -> Response:
     """The progress report as a download (PDF through WeasyPrint, or self-contained HTML)."""
     from psoas.services.reporting import ReportFormat, report_bytes
