@@ -284,3 +284,11 @@ def test_since_is_a_day_written_out(sqlite_client: TestClient, since: str) -> No
 def test_saying_something_changed_takes_an_object(sqlite_client: TestClient) -> None:
     response = sqlite_client.post(f"{API}/changes", json=[None, None])
     assert response.status_code == 422
+
+
+def test_a_post_where_only_get_is_served_is_405_not_a_cross_site_refusal(
+    sqlite_client: TestClient,
+) -> None:
+    response = sqlite_client.post(f"{API}/assessment")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET"

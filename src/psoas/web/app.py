@@ -179,6 +179,7 @@ def _cross_site_refusal(request: Request) -> CrossSiteRequest | None:
     if origin is not None and urlsplit(origin).netloc != request.headers.get("host"):
         return CrossSiteRequest("cross-site requests are refused")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if request.method == "POST" and content_type != "application/json":
+    served = request.method in _methods_at(request)  # if not, routing answers 405
+    if served and content_type != "application/json":
         return CrossSiteRequest("send JSON (Content-Type: application/json)")
     return None
