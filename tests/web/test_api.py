@@ -241,7 +241,7 @@ def test_the_library_lists_sections_and_entries(sqlite_client: TestClient) -> No
 def test_the_library_refuses_unknown_sections_and_ids(sqlite_client: TestClient) -> None:
     section = sqlite_client.get(f"{API}/library", params={"section": "recipes"})
     assert section.status_code == 422
-    assert section.json()["problems"][0]["field"] == "--section"  # the service's (CLI) name
+    assert section.json()["problems"][0]["field"] == "section"  # the query parameter, by name
     unknown = sqlite_client.get(f"{API}/library/couch_strech")
     assert unknown.status_code == 404
     assert "did you mean 'couch_stretch'" in unknown.json()["detail"]
