@@ -143,14 +143,6 @@ FUZZ_CONFIG = {
 """Every check, every stateless phase, bounded in examples and time (a fixed seed: reproducible)."""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="still found, all in the domain validation of issue 11 (core and documents.py, another "
-    "part): booleans taken as numbers (sitting_hours: false); whole-number floats (7.0) refused "
-    "where the schema says integer; lists the schema lets repeat (tools, adverse_events, "
-    "red_flags) refused; days before 1900 and since= after today refused but not in the schema; "
-    "timezone names; checkpoints checked against the session's timeline",
-)
 def test_schemathesis_finds_nothing_the_document_does_not_say(tmp_path: Path) -> None:
     """The served document, fuzzed in-process against the app over a temporary SQLite store."""
     app, served = served_document(tmp_path)
