@@ -585,10 +585,14 @@ def _near_start_queries(fields: tuple[str, ...]) -> tuple[Executable, Executable
     """:func:`values_near_start`'s two statements, built once (they run inside every write)."""
     sources = ((CheckInRow, CheckInRow.day), (MeasurementRow, MeasurementRow.taken_on))
     person_id: Any = bindparam("person_id")
+    # The first day with each value: walked up the (person, day) index from the start and
+    # stopped at the first row that has it, so the cost does not grow with the history.
     firsts = select(
         *(
-            select(func.min(day))
+            select(day)
             .where(table.person_id == person_id, table.document[name].as_float().is_not(None))
+            .order_by(day)
+            .limit(1)
             .scalar_subquery()
             for table, day in sources
             for name in fields
