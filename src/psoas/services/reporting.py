@@ -14,11 +14,11 @@ from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import FieldProblem, InvalidDocument, PsoasError
+from psoas.errors import FieldProblem, InvalidDocument, PsoasError, UnknownId
 from psoas.reports import charts
 from psoas.reports.report import ReportData, render_html, render_pdf
 from psoas.services import care, tracking
-from psoas.services.caching import LruCache
+from psoas.services.caching import SingleFlightCache
 from psoas.services.files import write_file
 from psoas.services.sessions import list_sessions
 from psoas.store import Database
@@ -108,27 +108,30 @@ def report_bytes(
     return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
 
 
-def chart_svgs(found: Progress) -> dict[str, str]:
-    """Every chart as SVG text to inline in a page (:func:`inline_svg`), by name (``pain`` …)."""
-    return {
-        chart.name: inline_svg(chart.render(found, "svg").decode("utf-8"), prefix=chart.name)
-        for chart in charts.CHARTS
-    }
+def progress_chart(database: Database, *, person: str, today: date, name: str) -> str:
+    """One chart of the person's progress as SVG to inline, drawn once per change of their records.
 
-
-def progress_charts(database: Database, *, person: str, today: date) -> dict[str, str]:
-    """:func:`chart_svgs` of the person's progress, drawn once per change of their records.
-
-    Drawing four charts takes a good part of a second; the key is the one progress
-    itself is kept by (the store's version of the records, and the day).
+    Each chart is kept on its own, by the key progress itself is kept by (the store's
+    version of the records, and the day) and its name: a page asks for its charts at
+    once, and each request draws only its own chart (the first to ask draws it while
+    any other request for it waits).
     """
-    key = (tracking.data_version(database, person=person), today)
+    chart = _CHART_BY_NAME.get(name)
+    if chart is None:
+        raise UnknownId("chart", name, sorted(_CHART_BY_NAME))
+    key = (tracking.data_version(database, person=person), today, name)
     return _CHARTS.get_or_make(
-        key, lambda: chart_svgs(tracking.progress(database, person=person, today=today))
+        key,
+        lambda: inline_svg(
+            chart.render(tracking.progress(database, person=person, today=today), "svg").decode(),
+            prefix=name,
+        ),
     )
 
 
-_CHARTS: LruCache[dict[str, str]] = LruCache(size=8)
+_CHART_BY_NAME = {chart.name: chart for chart in charts.CHARTS}
+_CHARTS: SingleFlightCache[str] = SingleFlightCache(size=4 * len(charts.CHARTS))
+"""The newest four versions of each chart (versions of one person, or of four)."""
 
 
 _BEFORE_SVG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
