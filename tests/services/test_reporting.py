@@ -15,6 +15,7 @@ import pytest
 from psoas.core.progress import Progress
 from psoas.errors import UnknownId
 from psoas.reports import charts
+from psoas.reports.report import ReportData
 from psoas.services import reporting, tracking
 from psoas.store import Database
 from tests.factories import EXAMPLE_TODAY, load_example_history
@@ -124,3 +125,32 @@ def test_charts_are_drawn_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None
     with ThreadPoolExecutor(max_workers=6) as pool:
         drawn = list(pool.map(lambda chart: chart.render(empty, "svg"), charts.CHARTS * 2))
     assert len(drawn) == 8 and most == 1
+
+
+def test_reports_are_made_one_at_a_time(history: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    making = most = 0
+    lock = threading.Lock()
+    render_html = reporting.render_html
+
+    def slow_render(data: ReportData) -> str:
+        nonlocal making, most
+        with lock:
+            making += 1
+            most = max(most, making)
+        time.sleep(0.05)
+        with lock:
+            making -= 1
+        return render_html(data)
+
+    monkeypatch.setattr(reporting, "render_html", slow_render)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        reports = list(
+            pool.map(
+                lambda _: reporting.report_bytes(
+                    history, person="me", today=EXAMPLE_TODAY, fmt=reporting.ReportFormat.HTML
+                ),
+                range(4),
+            )
+        )
+    assert len(set(reports)) == 1 and reports[0].startswith(b"<!DOCTYPE html>")
+    assert most == 1

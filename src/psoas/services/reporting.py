@@ -3,11 +3,16 @@
 A report is written to a temporary file beside the target and moved into
 place only when complete, so a failure (a missing font library, a full
 disk) never leaves a half-written PDF where the last good one was.
+
+Reports are made one at a time per process, as charts are drawn (a PDF takes
+WeasyPrint tens of megabytes while it works: several at once in a server would
+multiply that), and their charts cover a window of dates (:mod:`psoas.reports.charts`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -84,10 +89,18 @@ def report_data(
 
 def write_report(data: ReportData, *, fmt: ReportFormat, out: Path) -> Path:
     """Render the report and write it to ``out`` in one piece."""
-    html = render_html(data)
-    content = html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
-    write_file(out, content, option="--out")
+    write_file(out, _rendered(data, fmt), option="--out")
     return out
+
+
+_REPORTING = threading.Lock()
+"""Held while a report is rendered: one at a time per process (see the module's docstring)."""
+
+
+def _rendered(data: ReportData, fmt: ReportFormat) -> bytes:
+    with _REPORTING:
+        html = render_html(data)
+        return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
 
 
 def _pdf(html: str) -> bytes:
@@ -104,8 +117,7 @@ def report_bytes(
     database: Database, *, person: str, today: date, fmt: ReportFormat, since: date | None = None
 ) -> bytes:
     """The report as the bytes of an HTML or PDF file (for a download)."""
-    html = render_html(report_data(database, person=person, today=today, since=since))
-    return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
+    return _rendered(report_data(database, person=person, today=today, since=since), fmt)
 
 
 def progress_chart(database: Database, *, person: str, today: date, name: str) -> str:
