@@ -14,7 +14,7 @@ import pytest
 
 from psoas.core.progress import Progress
 from psoas.errors import UnknownId
-from psoas.reports import charts
+from psoas.reports import charts, report
 from psoas.reports.report import ReportData
 from psoas.services import reporting, tracking
 from psoas.store import Database
@@ -130,7 +130,7 @@ def test_charts_are_drawn_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None
 def test_reports_are_made_one_at_a_time(history: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     making = most = 0
     lock = threading.Lock()
-    render_html = reporting.render_html
+    render_html = report.render_html
 
     def slow_render(data: ReportData) -> str:
         nonlocal making, most
