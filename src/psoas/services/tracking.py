@@ -296,8 +296,8 @@ def _version(session: Session, person_row: PersonRow) -> tuple[Any, ...]:
     return (person_row.id, *repo.tracking_version(session, person_id=person_row.id))
 
 
-_PROGRESS: SingleFlightCache[Progress] = SingleFlightCache(size=32)
-_PROGRESS_JSON: SingleFlightCache[bytes] = SingleFlightCache(size=32)
+_PROGRESS: SingleFlightCache[Progress] = SingleFlightCache(size=8)  # 1-2 MB each at 2 years
+_PROGRESS_JSON: SingleFlightCache[bytes] = SingleFlightCache(size=8)
 
 
 def current_plan(database: Database, *, person: str) -> Plan | None:
