@@ -65,7 +65,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,8 @@ class Load:
     client_cpu_seconds: float
     errors: list[str]
     """What went wrong, one line per request not answered 200 (its latency is kept too)."""
+    by_path: dict[str, list[float]] = field(default_factory=dict)
+    """Each path's latencies, for a mixed load."""
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -385,6 +387,7 @@ async def mixed(base: str, *, requests: int, concurrency: int, rng: random.Rando
     async with httpx2.AsyncClient(base_url=base, limits=limits, timeout=300) as client:
         errors: list[str] = []
         latencies: list[float] = []
+        by_path: dict[str, list[float]] = {}
         left = iter(plan)
 
         async def send(path: str | None) -> None:
@@ -402,7 +405,9 @@ async def mixed(base: str, *, requests: int, concurrency: int, rng: random.Rando
                     errors.append(
                         f"{path or 'check-in'} {response.status_code}: {_detail(response)}"
                     )
-            latencies.append((time.perf_counter() - began) * 1000)
+            latency = (time.perf_counter() - began) * 1000
+            latencies.append(latency)
+            by_path.setdefault(path or "POST /api/v1/check-ins", []).append(latency)
 
         async def one_client() -> None:
             for path in left:
@@ -413,7 +418,7 @@ async def mixed(base: str, *, requests: int, concurrency: int, rng: random.Rando
         await asyncio.gather(*(one_client() for _ in range(concurrency)))
         seconds = time.perf_counter() - began
         cpu = time.process_time() - cpu
-    return Load("mixed", "(mixed)", float("nan"), latencies, seconds, cpu, errors)
+    return Load("mixed", "(mixed)", float("nan"), latencies, seconds, cpu, errors, by_path)
 
 
 @dataclass
@@ -478,6 +483,15 @@ def report(loads: list[Load], concurrency: int, memory: Memory) -> None:
         f"\ntarget: p99 at most {TARGET_RATIO:g}x the hello-world p99 "
         f"(<= {TARGET_RATIO * health:.1f} ms): {verdicts}."
     )
+    mixed_load = loads[-1]
+    print("mixed requests by path: count, p50 ms, p99 ms, max ms")
+    for path, latencies in sorted(mixed_load.by_path.items()):
+        ordered = sorted(latencies)
+        p99 = ordered[min(int(0.99 * len(ordered)), len(ordered) - 1)]
+        print(
+            f"  {path:30} {len(ordered):5d} {statistics.median(ordered):8.1f} {p99:8.1f} "
+            f"{ordered[-1]:8.1f}"
+        )
     print(
         f"server memory (VmRSS): {_mb(memory.started_mb)} when started, "
         f"{_mb(memory.after_mb)} after {len(loads[-1].latencies_ms)} mixed requests, "
