@@ -14,8 +14,7 @@ import pytest
 
 from psoas.core.progress import Progress
 from psoas.errors import UnknownId
-from psoas.reports import charts, report
-from psoas.reports.report import ReportData
+from psoas.reports import charts
 from psoas.services import reporting, tracking
 from psoas.store import Database
 from tests.factories import EXAMPLE_TODAY, load_example_history
@@ -127,12 +126,11 @@ def test_charts_are_drawn_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None
     assert len(drawn) == 8 and most == 1
 
 
-def test_reports_are_made_one_at_a_time(history: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdfs_are_printed_one_at_a_time(history: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     making = most = 0
     lock = threading.Lock()
-    render_html = report.render_html
 
-    def slow_render(data: ReportData) -> str:
+    def slow_print(html: str) -> bytes:
         nonlocal making, most
         with lock:
             making += 1
@@ -140,14 +138,14 @@ def test_reports_are_made_one_at_a_time(history: Database, monkeypatch: pytest.M
         time.sleep(0.05)
         with lock:
             making -= 1
-        return render_html(data)
+        return html.encode()  # WeasyPrint's part, taken as done
 
-    monkeypatch.setattr(reporting, "render_html", slow_render)
+    monkeypatch.setattr(reporting, "render_pdf", slow_print)
     with ThreadPoolExecutor(max_workers=4) as pool:
         reports = list(
             pool.map(
                 lambda _: reporting.report_bytes(
-                    history, person="me", today=EXAMPLE_TODAY, fmt=reporting.ReportFormat.HTML
+                    history, person="me", today=EXAMPLE_TODAY, fmt=reporting.ReportFormat.PDF
                 ),
                 range(4),
             )

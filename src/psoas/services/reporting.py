@@ -4,9 +4,9 @@ A report is written to a temporary file beside the target and moved into
 place only when complete, so a failure (a missing font library, a full
 disk) never leaves a half-written PDF where the last good one was.
 
-Reports are made one at a time per process, as charts are drawn (a PDF takes
-WeasyPrint tens of megabytes while it works: several at once in a server would
-multiply that), and their charts cover a window of dates (:mod:`psoas.reports.charts`).
+PDFs are printed one at a time per process, as charts are drawn (WeasyPrint
+takes tens of megabytes while it works: several at once in a server would
+multiply that); a report's charts cover a window of dates (:mod:`psoas.reports.charts`).
 """
 
 from __future__ import annotations
@@ -93,19 +93,19 @@ def write_report(data: ReportData, *, fmt: ReportFormat, out: Path) -> Path:
     return out
 
 
-_REPORTING = threading.Lock()
-"""Held while a report is rendered: one at a time per process (see the module's docstring)."""
+_PRINTING = threading.Lock()
+"""Held while a PDF is printed: one at a time per process (see the module's docstring)."""
 
 
 def _rendered(data: ReportData, fmt: ReportFormat) -> bytes:
-    with _REPORTING:
-        html = render_html(data)
-        return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
+    html = render_html(data)
+    return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
 
 
 def _pdf(html: str) -> bytes:
     try:
-        return render_pdf(html)
+        with _PRINTING:
+            return render_pdf(html)
     except OSError as error:  # WeasyPrint could not load pango or a font
         raise PsoasError(
             f"the PDF could not be drawn ({error}); install Debian's libpango-1.0-0 and "
