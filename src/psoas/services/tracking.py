@@ -53,7 +53,7 @@ from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
 from psoas.errors import FieldProblem, InvalidDocument
 from psoas.services import gates
-from psoas.services.caching import LruCache
+from psoas.services.caching import SingleFlightCache
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import PersonRow
@@ -302,8 +302,8 @@ def _version(session: Session, person_row: PersonRow) -> tuple[Any, ...]:
     return (person_row.id, *repo.tracking_version(session, person_id=person_row.id))
 
 
-_PROGRESS: LruCache[Progress] = LruCache(size=32)
-_PROGRESS_JSON: LruCache[bytes] = LruCache(size=32)
+_PROGRESS: SingleFlightCache[Progress] = SingleFlightCache(size=8)  # 1-2 MB each at 2 years
+_PROGRESS_JSON: SingleFlightCache[bytes] = SingleFlightCache(size=8)
 
 
 def current_plan(database: Database, *, person: str) -> Plan | None:
