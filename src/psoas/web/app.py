@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from urllib.parse import urlsplit
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import iter_route_contexts
@@ -57,6 +58,13 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+WORKER_THREADS = 4
+"""How many requests run their (synchronous) handlers at once; the rest wait their turn.
+
+Starlette's default is 40. Handlers are CPU work under one interpreter lock on a machine
+of a few cores, so more threads add no throughput, only memory: each running request
+holds its data, and glibc keeps an arena per thread. Fifty clients measured in
+``benchmarks/web.py``: see ARCHITECTURE.md."""
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -65,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         with store(settings) as database:
             app.state.database = database
             app.state.followups = FollowUps(database)
