@@ -13,6 +13,7 @@ into HTTP responses in one place too.
     │   └── UnknownId                an id that the knowledge base or store doesn't hold
     ├── SafetyStop                   exit 3: psoas will not guide this now, for safety's sake
     ├── StoreError                   the database could not be reached or written
+    ├── DrawingError                 the process drawing charts and PDFs stopped or was stuck
     └── ContentError                 the shipped knowledge base is broken (a bug in psoas)
 """
 
@@ -89,6 +90,14 @@ class SafetyStop(PsoasError):
 
 class StoreError(PsoasError):
     """The local or clinic database could not be opened, migrated or written."""
+
+
+class DrawingError(PsoasError):
+    """A chart or PDF could not be made now: the worker process drawing it died or was stuck.
+
+    Nothing is wrong with the request, and nothing was changed; the next try gets
+    a fresh worker (:mod:`psoas.services.drawing`).
+    """
 
 
 class ContentError(PsoasError):

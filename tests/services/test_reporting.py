@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from collections import Counter
@@ -15,7 +16,7 @@ import pytest
 from psoas.core.progress import Progress
 from psoas.errors import UnknownId
 from psoas.reports import charts
-from psoas.services import reporting, tracking
+from psoas.services import drawing, reporting, tracking
 from psoas.store import Database
 from tests.factories import EXAMPLE_TODAY, load_example_history
 from tests.reports.test_charts import drawn_points
@@ -42,7 +43,7 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
 
         return replace(chart, render=render)
 
-    monkeypatch.setattr(reporting, "_CHART_BY_NAME", {c.name: counted(c) for c in charts.CHARTS})
+    monkeypatch.setattr(drawing, "_CHART_BY_NAME", {c.name: counted(c) for c in charts.CHARTS})
     yield counts
 
 
@@ -140,7 +141,7 @@ def test_pdfs_are_printed_one_at_a_time(history: Database, monkeypatch: pytest.M
             making -= 1
         return html.encode()  # WeasyPrint's part, taken as done
 
-    monkeypatch.setattr(reporting, "render_pdf", slow_print)
+    monkeypatch.setattr(drawing, "render_pdf", slow_print)
     with ThreadPoolExecutor(max_workers=4) as pool:
         reports = list(
             pool.map(
@@ -152,3 +153,17 @@ def test_pdfs_are_printed_one_at_a_time(history: Database, monkeypatch: pytest.M
         )
     assert len(set(reports)) == 1 and reports[0].startswith(b"<!DOCTYPE html>")
     assert most == 1
+
+
+def test_a_report_uses_the_charts_the_pages_drew(history: Database, drawn: Counter[str]) -> None:
+    for chart in charts.CHARTS:
+        reporting.progress_chart(history, person="me", today=EXAMPLE_TODAY, name=chart.name)
+    data = reporting.report_data(history, person="me", today=EXAMPLE_TODAY)
+    assert drawn == Counter({chart.name: 1 for chart in charts.CHARTS})  # none drawn again
+    page = reporting.report_bytes(
+        history, person="me", today=EXAMPLE_TODAY, fmt=reporting.ReportFormat.HTML
+    )
+    assert all(base64.b64encode(svg) in page for svg in data.charts.values())
+    # A report over a shorter span has charts of its own, drawn for it.
+    reporting.report_data(history, person="me", today=EXAMPLE_TODAY, since=EXAMPLE_TODAY)
+    assert drawn == Counter({chart.name: 2 for chart in charts.CHARTS})

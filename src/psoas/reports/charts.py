@@ -15,6 +15,11 @@ chart when older entries are left out), the adherence chart labels at most
 One check-in dated 1926 once made the adherence chart 5,000 bars and 6 MB.
 Charts are drawn one at a time per process: matplotlib's style settings are
 global, and several figures drawn at once multiply the memory a server needs.
+
+What the charts are (:data:`CHARTS`: names, titles, captions) is known without
+matplotlib or numpy, which are imported only when a chart is drawn: together
+they take some 40 MB, which the web server leaves to its drawing worker
+(:mod:`psoas.services.drawing`).
 """
 
 from __future__ import annotations
@@ -26,19 +31,19 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal, Protocol
-
-import matplotlib
-import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.typing import RcKeyType
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import MetricId
 from psoas.core.progress import PAIN_METRICS, Point, Progress, SessionEffect, WeekAdherence
 from psoas.core.session_records import RATING_LABELS
+
+if TYPE_CHECKING:  # matplotlib and numpy are imported when a chart is drawn, not before
+    import numpy as np
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
+    from numpy.typing import NDArray
 
 ChartFormat = Literal["svg", "png"]
 FORMATS: tuple[ChartFormat, ...] = ("svg", "png")
@@ -92,6 +97,8 @@ def _styled(render: Render) -> Render:
     def styled(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
         if fmt not in FORMATS:
             raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
+        import matplotlib
+
         with _DRAWING, matplotlib.rc_context(_RC):
             return render(progress, fmt)
 
@@ -383,6 +390,8 @@ def render_all(progress: Progress, fmt: ChartFormat = "svg") -> dict[str, bytes]
 
 
 def _figure() -> tuple[Figure, Axes]:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=SIZE_INCHES, layout="constrained")
     axes = figure.add_subplot()
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -436,6 +445,8 @@ def _save(figure: Figure, fmt: ChartFormat) -> bytes:
 
 
 def _days(days: Sequence[date]) -> NDArray[np.datetime64]:
+    import numpy as np
+
     return np.array(days, dtype="datetime64[D]")
 
 

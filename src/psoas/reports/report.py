@@ -8,8 +8,9 @@ history, and what the measures mean. Charts are inlined as ``data:`` URIs, so
 the page makes no request and runs no script; the print styles lay it out on
 A4 with page numbers.
 
-This module only formats what it is given (:class:`ReportData`); assembling
-that from the store is a service's job.
+This module only formats what it is given (:class:`ReportData`, the charts
+already drawn); assembling that from the store, and having the charts drawn,
+is a service's job.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import base64
 import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -102,6 +103,8 @@ class ReportData:
     safety: SafetyResult
     """The latest safety screen."""
     progress: Progress
+    charts: Mapping[str, bytes]
+    """Each chart of :data:`~psoas.reports.charts.CHARTS` drawn as SVG, by its name."""
     since: date | None = None
     """Where the listed history starts (the baseline still comes from the first values)."""
     plan: Plan | None = None
@@ -167,7 +170,7 @@ def _context(data: ReportData) -> dict[str, Any]:
                 "name": chart.name,
                 "title": chart.title,
                 "description": chart.description,
-                "uri": _data_uri(chart.render(progress, "svg")),
+                "uri": _data_uri(data.charts[chart.name]),
             }
             for chart in CHARTS
         ],

@@ -4,26 +4,30 @@ A report is written to a temporary file beside the target and moved into
 place only when complete, so a failure (a missing font library, a full
 disk) never leaves a half-written PDF where the last good one was.
 
-PDFs are printed one at a time per process, as charts are drawn (WeasyPrint
-takes tens of megabytes while it works: several at once in a server would
-multiply that); a report's charts cover a window of dates (:mod:`psoas.reports.charts`).
+Charts are drawn, and PDFs printed, by a :class:`~psoas.services.drawing.Drawing`:
+in this process for the CLI, in a worker process for the web app (so the
+server never loads matplotlib or WeasyPrint). Each chart drawn is kept, by the
+store's version of the person's records, and serves both the pages and the
+report: a report asked for after the dashboard draws no chart again.
+A report's charts cover a window of dates (:mod:`psoas.reports.charts`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import FieldProblem, InvalidDocument, PsoasError, UnknownId
-from psoas.reports import charts
-from psoas.reports.report import ReportData, render_html, render_pdf
+from psoas.errors import FieldProblem, InvalidDocument
+from psoas.reports.charts import CHARTS, FORMATS
+from psoas.reports.report import ReportData, render_html
 from psoas.services import care, tracking
 from psoas.services.caching import SingleFlightCache
+from psoas.services.drawing import IN_PROCESS, Drawing, chart_named
 from psoas.services.files import write_file
 from psoas.services.sessions import list_sessions
 from psoas.store import Database
@@ -37,25 +41,30 @@ class ReportFormat(StrEnum):
     PDF = "pdf"
 
 
-def write_charts(found: Progress, folder: Path) -> list[Path]:
+def write_charts(found: Progress, folder: Path, *, drawing: Drawing = IN_PROCESS) -> list[Path]:
     """Every chart as SVG and PNG in ``folder`` (made if need be); the paths written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise InvalidDocument("--charts", [FieldProblem("--charts", str(error))]) from None
     written = []
-    for fmt in ("svg", "png"):
-        for filename, content in charts.render_all(found, fmt).items():
-            path = folder / filename
-            write_file(path, content, option="--charts")
+    for fmt in FORMATS:
+        for chart in CHARTS:
+            path = folder / chart.filename(fmt)
+            write_file(path, drawing.draw(chart.name, found, fmt), option="--charts")
             written.append(path)
     return written
 
 
 def report_data(
-    database: Database, *, person: str, today: date, since: date | None = None
+    database: Database,
+    *,
+    person: str,
+    today: date,
+    since: date | None = None,
+    drawing: Drawing = IN_PROCESS,
 ) -> ReportData:
-    """Everything a report shows for one person, as of ``today``."""
+    """Everything a report shows for one person, as of ``today`` (charts drawn by ``drawing``)."""
     found = tracking.progress(database, person=person, today=today, since=since)
     with database.reading() as session:
         person_row = tracking.find_person(session, person)
@@ -84,43 +93,43 @@ def report_data(
         plan_version=version,
         sessions=sessions,
         measures=load_knowledge_base().measures,
+        charts={
+            chart.name: _drawn(database, person, today, since, chart.name, drawing).svg
+            for chart in CHARTS
+        },
     )
 
 
-def write_report(data: ReportData, *, fmt: ReportFormat, out: Path) -> Path:
-    """Render the report and write it to ``out`` in one piece."""
-    write_file(out, _rendered(data, fmt), option="--out")
+def write_report(
+    data: ReportData, *, fmt: ReportFormat, out: Path, drawing: Drawing = IN_PROCESS
+) -> Path:
+    """Render the report and write it to ``out`` in one piece (a PDF printed by ``drawing``)."""
+    write_file(out, _rendered(data, fmt, drawing), option="--out")
     return out
 
 
-_PRINTING = threading.Lock()
-"""Held while a PDF is printed: one at a time per process (see the module's docstring)."""
-
-
-def _rendered(data: ReportData, fmt: ReportFormat) -> bytes:
+def _rendered(data: ReportData, fmt: ReportFormat, drawing: Drawing) -> bytes:
     html = render_html(data)
-    return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
-
-
-def _pdf(html: str) -> bytes:
-    try:
-        with _PRINTING:
-            return render_pdf(html)
-    except OSError as error:  # WeasyPrint could not load pango or a font
-        raise PsoasError(
-            f"the PDF could not be drawn ({error}); install Debian's libpango-1.0-0 and "
-            "libpangoft2-1.0-0, or choose HTML"
-        ) from None
+    return html.encode("utf-8") if fmt is ReportFormat.HTML else drawing.print_pdf(html)
 
 
 def report_bytes(
-    database: Database, *, person: str, today: date, fmt: ReportFormat, since: date | None = None
+    database: Database,
+    *,
+    person: str,
+    today: date,
+    fmt: ReportFormat,
+    since: date | None = None,
+    drawing: Drawing = IN_PROCESS,
 ) -> bytes:
     """The report as the bytes of an HTML or PDF file (for a download)."""
-    return _rendered(report_data(database, person=person, today=today, since=since), fmt)
+    data = report_data(database, person=person, today=today, since=since, drawing=drawing)
+    return _rendered(data, fmt, drawing)
 
 
-def progress_chart(database: Database, *, person: str, today: date, name: str) -> str:
+def progress_chart(
+    database: Database, *, person: str, today: date, name: str, drawing: Drawing = IN_PROCESS
+) -> str:
     """One chart of the person's progress as SVG to inline, drawn once per change of their records.
 
     Each chart is kept on its own, by the key progress itself is kept by (the store's
@@ -128,21 +137,38 @@ def progress_chart(database: Database, *, person: str, today: date, name: str) -
     once, and each request draws only its own chart (the first to ask draws it while
     any other request for it waits).
     """
-    chart = _CHART_BY_NAME.get(name)
-    if chart is None:
-        raise UnknownId("chart", name, sorted(_CHART_BY_NAME))
-    key = (tracking.data_version(database, person=person), today, name)
-    return _CHARTS.get_or_make(
-        key,
-        lambda: inline_svg(
-            chart.render(tracking.progress(database, person=person, today=today), "svg").decode(),
-            prefix=name,
-        ),
-    )
+    chart_named(name)
+    return _drawn(database, person, today, None, name, drawing).inline
 
 
-_CHART_BY_NAME = {chart.name: chart for chart in charts.CHARTS}
-_CHARTS: SingleFlightCache[str] = SingleFlightCache(size=4 * len(charts.CHARTS))
+@dataclass(frozen=True)
+class _Drawn:
+    """One chart as drawn, for a report, and as a page inlines it."""
+
+    svg: bytes
+    inline: str
+
+
+def _drawn(
+    database: Database,
+    person: str,
+    today: date,
+    since: date | None,
+    name: str,
+    drawing: Drawing,
+) -> _Drawn:
+    """The chart ``name`` of the person's progress, drawn by ``drawing`` unless kept."""
+    key = (tracking.data_version(database, person=person), today, since, name)
+
+    def draw() -> _Drawn:
+        found = tracking.progress(database, person=person, today=today, since=since)
+        svg = drawing.draw(name, found, "svg")
+        return _Drawn(svg, inline_svg(svg.decode(), prefix=name))
+
+    return _CHARTS.get_or_make(key, draw)
+
+
+_CHARTS: SingleFlightCache[_Drawn] = SingleFlightCache(size=4 * len(CHARTS))
 """The newest four versions of each chart (versions of one person, or of four)."""
 
 

@@ -30,6 +30,7 @@ from fastapi.staticfiles import StaticFiles
 
 from psoas import __version__
 from psoas.errors import FieldProblem, InvalidDocument, PsoasError
+from psoas.services.drawing import DrawingWorker
 from psoas.services.followups import FollowUps
 from psoas.services.storage import store
 from psoas.settings import Settings
@@ -77,10 +78,12 @@ def create_app(settings: Settings) -> FastAPI:
         with store(settings) as database:
             app.state.database = database
             app.state.followups = FollowUps(database)
+            app.state.drawing = DrawingWorker()  # its process starts with the first chart
             try:
                 yield
             finally:
                 app.state.followups.close()
+                app.state.drawing.close()
 
     app = FastAPI(
         title="psoas",

@@ -11,6 +11,7 @@ from fastapi import Depends, Path, Query, Request
 
 from psoas.documents import parse_text
 from psoas.errors import FieldProblem, InvalidDocument
+from psoas.services.drawing import Drawing
 from psoas.services.followups import FollowUps
 from psoas.services.storage import Database
 from psoas.settings import Settings
@@ -43,6 +44,11 @@ def _settings(request: Request) -> Settings:
 def _followups(request: Request) -> FollowUps:
     followups: FollowUps = request.app.state.followups
     return followups
+
+
+def _drawing(request: Request) -> Drawing:
+    drawing: Drawing = request.app.state.drawing
+    return drawing
 
 
 def _person() -> str:
@@ -83,6 +89,8 @@ DatabaseDep = Annotated[Database, Depends(_database)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 FollowUpsDep = Annotated[FollowUps, Depends(_followups)]
 """Work to run after a write has committed (the progress rules)."""
+DrawingDep = Annotated[Drawing, Depends(_drawing)]
+"""Where this app's charts are drawn and PDFs printed: its worker process."""
 PersonDep = Annotated[str, Depends(_person)]
 JsonBody = Annotated[Any, Depends(_json_body)]
 

@@ -10,7 +10,7 @@ is a :class:`ErrorDocument` built here, with the status chosen here:
     BodyTooLarge                                        413
     UnreadableFile, other InputError                    400
     SafetyStop                                          409 (understood, refused for safety)
-    StoreError                                          503
+    StoreError, DrawingError                            503 (try again: nothing was changed)
     anything else of psoas                              500
 
 The three refusals of the web's edges are input errors like any other, so the
@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from psoas.errors import (
+    DrawingError,
     InputError,
     InvalidDocument,
     PsoasError,
@@ -93,7 +94,7 @@ def status_of(error: PsoasError) -> int:
         return 400
     if isinstance(error, SafetyStop):
         return 409
-    if isinstance(error, StoreError):
+    if isinstance(error, StoreError | DrawingError):
         return 503
     return 500
 
@@ -123,7 +124,8 @@ STATUS_MEANINGS = {
     409: "Understood, and refused for safety's sake",
     413: "The request body is over the size limit",
     422: "A field is missing, of the wrong type or out of range; each is named",
-    503: "The store could not be reached or written; nothing was changed",
+    503: "The store could not be reached or written, or a chart or PDF could not be drawn now; "
+    "nothing was changed",
 }
 """What each refusal status means, as the OpenAPI document says it."""
 

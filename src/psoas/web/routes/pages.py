@@ -46,7 +46,7 @@ from psoas.services import care, gates, history, library, reminders, tracking
 from psoas.services.caching import SingleFlightCache
 from psoas.services.sessions import list_sessions
 from psoas.services.storage import Database
-from psoas.web.deps import DatabaseDep, PersonDep
+from psoas.web.deps import DatabaseDep, DrawingDep, PersonDep
 
 templates = Jinja2Templates(
     env=Environment(
@@ -292,14 +292,14 @@ def _charts(database: Database, person: str) -> list[ChartView] | None:
 
 
 @router.get("/charts/{name}.svg")
-def chart(name: str, database: DatabaseDep, person: PersonDep) -> Response:
+def chart(name: str, database: DatabaseDep, person: PersonDep, drawing: DrawingDep) -> Response:
     """One progress chart as SVG (drawn once per change of the records, then kept)."""
     if name not in CHART_CAPTIONS:
         raise UnknownId("chart", name, sorted(CHART_CAPTIONS))
-    from psoas.services.reporting import progress_chart  # matplotlib: only when drawn
+    from psoas.services.reporting import progress_chart
 
     return Response(
-        progress_chart(database, person=person, today=date.today(), name=name),
+        progress_chart(database, person=person, today=date.today(), name=name, drawing=drawing),
         media_type="image/svg+xml",
         headers={"Cache-Control": "private, max-age=31536000, immutable"},
     )

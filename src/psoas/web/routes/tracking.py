@@ -14,7 +14,14 @@ from psoas.core.validation import validate_document
 from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
 from psoas.web.api_models import ChangeReport, CheckInsRecorded, MeasuresRecorded, json_body
-from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep, SinceDay
+from psoas.web.deps import (
+    DatabaseDep,
+    DrawingDep,
+    FollowUpsDep,
+    JsonBody,
+    PersonDep,
+    SinceDay,
+)
 from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 
 router = APIRouter(tags=["tracking"], responses=error_responses(*ALWAYS))
@@ -108,6 +115,7 @@ def progress(database: DatabaseDep, person: PersonDep, since: SinceDay = None) -
 def report(
     database: DatabaseDep,
     person: PersonDep,
+    drawing: DrawingDep,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
     since: SinceDay = None,
 ) -> Response:
@@ -115,7 +123,9 @@ def report(
     from psoas.services.reporting import ReportFormat, report_bytes
 
     chosen = ReportFormat(format)
-    content = report_bytes(database, person=person, today=date.today(), fmt=chosen, since=since)
+    content = report_bytes(
+        database, person=person, today=date.today(), fmt=chosen, since=since, drawing=drawing
+    )
     media = "application/pdf" if chosen is ReportFormat.PDF else "text/html; charset=utf-8"
     filename = f"psoas-report-{date.today().isoformat()}.{format}"
     return Response(
