@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,3 +85,45 @@ def test_the_cli_entry_module_imports_nothing_heavy_at_start() -> None:
         elif isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
     assert not names & heavy
+
+
+SERVE_CHARTS_AND_REPORTS = """
+import json, sys, tempfile
+from pathlib import Path
+from fastapi.testclient import TestClient
+from psoas.settings import Settings
+from psoas.store import open_database
+from psoas.web.app import create_app
+from tests.factories import load_example_history
+
+folder = Path(tempfile.mkdtemp())
+url = f"sqlite:///{folder / 'psoas.sqlite3'}"
+database = open_database(url)
+load_example_history(database)
+database.close()
+loaded = {"at start": sorted(set(sys.argv[1:]) & set(sys.modules))}
+app = create_app(Settings(data_dir=folder, database_url=url))
+with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+    paths = ["/", *(f"/charts/{name}.svg" for name in ("pain", "thomas", "adherence", "sessions"))]
+    paths += ["/api/v1/report?format=html", "/api/v1/report?format=pdf"]
+    statuses = {path: client.get(path).status_code for path in paths}
+loaded["after serving"] = sorted(set(sys.argv[1:]) & set(sys.modules))
+print(json.dumps({"statuses": statuses, "loaded": loaded}))
+"""
+
+
+def test_the_web_server_leaves_charts_and_pdfs_to_its_worker_process() -> None:
+    """Serving charts and reports loads no drawing library into the server: its worker does."""
+    heavy = ["matplotlib", "numpy", "weasyprint", "PIL"]
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE_CHARTS_AND_REPORTS, *heavy],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parents[1],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        timeout=300,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert set(found["statuses"].values()) == {200}, found["statuses"]
+    assert found["loaded"] == {"at start": [], "after serving": []}

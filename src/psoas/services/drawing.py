@@ -139,7 +139,11 @@ class DrawingWorker:
         if not self._turn.acquire(timeout=self._wait_seconds):
             raise DrawingError("the drawing process is busy; try again in a moment")
         try:
-            future = self._worker().submit(task, *args)
+            try:
+                future = self._worker().submit(task, *args)
+            except BrokenProcessPool:  # it died while idle: this task is given to a new one
+                self._retire()
+                future = self._worker().submit(task, *args)
             try:
                 result = future.result(timeout=max(0.0, deadline - time.monotonic()))
             except FutureTimeout:
