@@ -45,6 +45,14 @@ check-in every 100 requests (so caches go stale and charts are drawn again
 while other requests ask for them). The server's resident memory (VmRSS, from
 Linux's ``/proc``) is printed when it has started and after the mixed requests,
 with its peak (VmHWM). Target: at most 150 MB after the mixed requests.
+
+That figure is the server process's own. Charts and PDFs are drawn in a worker
+process the server starts (:mod:`psoas.services.drawing`), and the memory they
+take has moved there rather than gone, so the worker is reported beside the
+server: its VmRSS after the mixed requests, the most any worker held while they
+ran (sampled every :data:`SAMPLE_SECONDS`; workers are replaced after a number
+of charts), how many workers there were, and multiprocessing's resource
+tracker, the server's other helper process.
 There is no pass/fail exit: the figures go in the issue notes.
 """
 
@@ -61,6 +69,7 @@ import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -136,6 +145,8 @@ MIXED_GETS = [
 WRITE_EVERY = 100
 """Every this many mixed requests is a check-in (today's, merged into the one stored)."""
 RSS_TARGET_MB = 150.0
+SAMPLE_SECONDS = 0.2
+"""How often the server's helper processes are looked at during the mixed requests."""
 
 
 @dataclass
@@ -422,10 +433,85 @@ async def mixed(base: str, *, requests: int, concurrency: int, rng: random.Rando
 
 
 @dataclass
+class Helpers:
+    """The server's helper processes, as seen during and after the mixed requests."""
+
+    workers_seen: set[int] = field(default_factory=set)
+    worker_most_mb: float | None = None
+    """The highest VmRSS any drawing worker had when looked at."""
+    worker_after_mb: float | None = None
+    """The drawing worker's VmRSS after the mixed requests (None: no worker was running)."""
+    tracker_after_mb: float | None = None
+
+    def look(self, server_pid: int) -> None:
+        """Note the drawing workers' memory now."""
+        for pid, kind in helper_processes(server_pid):
+            if kind == "drawing worker":
+                self.workers_seen.add(pid)
+                now, _ = resident_mb(pid)
+                if now is not None:
+                    self.worker_most_mb = max(self.worker_most_mb or 0.0, now)
+
+    def finish(self, server_pid: int) -> None:
+        """Note the helpers' memory after the mixed requests."""
+        self.look(server_pid)
+        for pid, kind in helper_processes(server_pid):
+            if kind == "drawing worker":
+                self.worker_after_mb = resident_mb(pid)[0]
+            elif kind == "resource tracker":
+                self.tracker_after_mb = resident_mb(pid)[0]
+
+
+@dataclass
 class Memory:
     started_mb: float | None
     after_mb: float | None
     peak_mb: float | None
+    helpers: Helpers = field(default_factory=Helpers)
+
+
+def helper_processes(server_pid: int) -> list[tuple[int, str]]:
+    """The server's child processes with what each is, from ``/proc`` (empty where there is none).
+
+    A spawned multiprocessing child runs ``multiprocessing.spawn``'s ``spawn_main``: the
+    drawing worker (the server starts no other); the resource tracker runs its own ``main``.
+    """
+    found = []
+    for children in Path(f"/proc/{server_pid}/task").glob("*/children"):
+        try:
+            pids = [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            continue
+        for pid in pids:
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue
+            if b"resource_tracker" in command:
+                found.append((pid, "resource tracker"))
+            elif b"spawn_main" in command:
+                found.append((pid, "drawing worker"))
+            else:
+                found.append((pid, "other"))
+    return found
+
+
+@contextmanager
+def watching(server_pid: int, helpers: Helpers) -> Iterator[None]:
+    """Look at the server's drawing workers every :data:`SAMPLE_SECONDS` until the block ends."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(SAMPLE_SECONDS):
+            helpers.look(server_pid)
+
+    watcher = threading.Thread(target=watch, name="helper-watcher", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def resident_mb(pid: int | None) -> tuple[float | None, float | None]:
@@ -498,6 +584,20 @@ def report(loads: list[Load], concurrency: int, memory: Memory) -> None:
         f"peak {_mb(memory.peak_mb)}; target: at most {RSS_TARGET_MB:g} MB after them: "
         f"{_memory_verdict(memory.after_mb)}."
     )
+    helpers = memory.helpers
+    print(
+        f"drawing worker memory (VmRSS): {_mb(helpers.worker_after_mb)} after the mixed "
+        f"requests, at most {_mb(helpers.worker_most_mb)} seen while they ran "
+        f"({len(helpers.workers_seen)} workers, each replaced after its charts); "
+        f"resource tracker {_mb(helpers.tracker_after_mb)}; server and helpers together: "
+        f"{_mb(_total(memory.after_mb, helpers.worker_after_mb, helpers.tracker_after_mb))} "
+        "after them."
+    )
+
+
+def _total(*megabytes: float | None) -> float | None:
+    known = [mb for mb in megabytes if mb is not None]
+    return sum(known) if known else None
 
 
 def _mb(megabytes: float | None) -> str:
@@ -574,19 +674,24 @@ def run(options: argparse.Namespace) -> None:
                             _check_alive(process, f"GET {path}")
                 with server(settings) as (base, process):
                     started, _ = resident_mb(process.pid)
+                    helpers = Helpers()
                     print(f"  {options.mixed} mixed requests ...", file=sys.stderr)
-                    loads.append(
-                        asyncio.run(
-                            mixed(
-                                base,
-                                requests=options.mixed,
-                                concurrency=options.concurrency,
-                                rng=random.Random(2),
+                    assert process.pid is not None
+                    with watching(process.pid, helpers):
+                        loads.append(
+                            asyncio.run(
+                                mixed(
+                                    base,
+                                    requests=options.mixed,
+                                    concurrency=options.concurrency,
+                                    rng=random.Random(2),
+                                )
                             )
                         )
-                    )
                     _check_alive(process, "the mixed requests")
                     memory = Memory(started, *resident_mb(process.pid))
+                    helpers.finish(process.pid)
+                    memory.helpers = helpers
                 kind = database.engine.dialect.name
             finally:
                 if options.database_url:

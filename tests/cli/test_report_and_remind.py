@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from psoas.services import reminders
+from psoas.services import drawing, reminders
 from tests.conftest import EXAMPLES
 
 
@@ -64,6 +64,23 @@ def test_progress_writes_every_chart_in_both_formats(cli, tracked, tmp_path: Pat
     stems = {name.rsplit(".", 1)[0] for name in written}
     assert len(stems) == 4
     assert written == sorted(f"{stem}.{fmt}" for stem in stems for fmt in ("png", "svg"))
+
+
+def test_the_cli_draws_and_prints_in_its_own_process(
+    cli, tracked, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One command, one process: no worker process is started for charts or a PDF."""
+
+    def no_worker(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the CLI started a drawing worker")
+
+    monkeypatch.setattr(drawing, "ProcessPoolExecutor", no_worker)
+    assert cli("progress", "--charts", tmp_path / "charts").exit_code == 0
+    assert len(list((tmp_path / "charts").iterdir())) == 8
+    for name in ("report.html", "report.pdf"):
+        result = cli("report", "--out", tmp_path / name)
+        assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_remind_export_writes_a_calendar_in_the_given_zone(cli, tracked, tmp_path: Path) -> None:
