@@ -10,8 +10,10 @@ from typing import TypeVar
 
 import pytest
 
-from psoas.services import caching
+from psoas.services import caching, tracking
 from psoas.services.caching import SingleFlightCache
+from psoas.store import Database
+from tests.factories import EXAMPLE_TODAY, load_example_history
 
 CALLERS = 20
 T = TypeVar("T")
@@ -114,6 +116,42 @@ def test_the_oldest_unused_value_goes_first() -> None:
     cache.get_or_make("c", lambda: 3)
     assert cache.get_or_make("a", lambda: -1) == 1
     assert cache.get_or_make("b", lambda: 20) == 20
+
+
+def test_a_newer_value_of_a_group_replaces_the_older() -> None:
+    cache: SingleFlightCache[str] = SingleFlightCache(size=8)
+    cache.get_or_make(("v1", "me"), lambda: "me, first", group="me")
+    cache.get_or_make(("v1", "you"), lambda: "you, first", group="you")
+    cache.get_or_make(("v2", "me"), lambda: "me, second", group="me")
+    assert len(cache) == 2  # the first version of "me" is gone, room or not
+    assert cache.get_or_make(("v1", "me"), lambda: "made again", group="me") == "made again"
+    assert cache.get_or_make(("v1", "you"), lambda: "not kept", group="you") == "you, first"
+    # Asked for again, a key of the group is the one kept: the value is not dropped.
+    cache.get_or_make(("v1", "me"), lambda: "not kept", group="me")
+    assert len(cache) == 2
+
+
+def test_a_version_of_the_records_replaces_the_older_in_every_cache(database: Database) -> None:
+    load_example_history(database)
+    for _ in range(3):
+        tracking.progress(database, person="me", today=EXAMPLE_TODAY)
+        tracking.progress_json(database, person="me", today=EXAMPLE_TODAY)
+        tracking.record_check_ins(
+            database,
+            person="me",
+            check_ins=tracking.parse_check_ins(
+                {"schema": "psoas.checkin/1", "day": EXAMPLE_TODAY.isoformat(), "stress": 4},
+                source="test",
+            ),
+            today=EXAMPLE_TODAY,
+            source="test",
+        )
+    tracking.progress(database, person="me", today=EXAMPLE_TODAY, since=EXAMPLE_TODAY)
+    # Kept: the newest version of each span (all history, and since today), none older.
+    mine = tracking.records_of(tracking.data_version(database, person="me"))
+    for cache, spans in ((tracking._PROGRESS, 2), (tracking._PROGRESS_JSON, 1)):
+        keys = [key for key in cache._kept if isinstance(key, tuple)]
+        assert len([key for key in keys if tracking.records_of(key[0]) == mine]) == spans
 
 
 def test_caches_can_be_turned_off_for_a_cold_benchmark() -> None:

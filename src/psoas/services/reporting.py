@@ -158,18 +158,20 @@ def _drawn(
     drawing: Drawing,
 ) -> _Drawn:
     """The chart ``name`` of the person's progress, drawn by ``drawing`` unless kept."""
-    key = (tracking.data_version(database, person=person), today, since, name)
+    version = tracking.data_version(database, person=person)
 
     def draw() -> _Drawn:
         found = tracking.progress(database, person=person, today=today, since=since)
         svg = drawing.draw(name, found, "svg")
         return _Drawn(svg, inline_svg(svg.decode(), prefix=name))
 
-    return _CHARTS.get_or_make(key, draw)
+    return _CHARTS.get_or_make(
+        (version, today, since, name), draw, group=(tracking.records_of(version), since, name)
+    )
 
 
 _CHARTS: SingleFlightCache[_Drawn] = SingleFlightCache(size=4 * len(CHARTS))
-"""The newest four versions of each chart (versions of one person, or of four)."""
+"""Each chart's newest version for up to four people (or spans): a newer one replaces it."""
 
 
 _BEFORE_SVG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)

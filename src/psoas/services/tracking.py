@@ -236,22 +236,27 @@ def progress(
     database: Database, *, person: str, today: date, since: date | None = None
 ) -> Progress:
     """A person's progress up to ``today`` (kept while their records are unchanged)."""
-    key = (_known_version(database, person), today, since)
-    return _PROGRESS.get_or_make(key, lambda: _fresh_progress(database, person, today, since))
+    version = _known_version(database, person)
+    return _PROGRESS.get_or_make(
+        (version, today, since),
+        lambda: _fresh_progress(database, person, today, since),
+        group=(records_of(version), since),
+    )
 
 
 def progress_json(
     database: Database, *, person: str, today: date, since: date | None = None
 ) -> bytes:
     """:func:`progress` as ``psoas.progress/1`` JSON bytes, kept while nothing changes."""
-    key = (_known_version(database, person), today, since)
+    version = _known_version(database, person)
     return _PROGRESS_JSON.get_or_make(
-        key,
+        (version, today, since),
         lambda: (
             progress(database, person=person, today=today, since=since)
             .model_dump_json(by_alias=True)
             .encode("utf-8")
         ),
+        group=(records_of(version), since),
     )
 
 
@@ -278,6 +283,16 @@ def data_version(database: Database, *, person: str) -> tuple[Any, ...] | None:
     with _VERSIONS_LOCK:
         _VERSIONS[key] = (writes, now, version)
     return version
+
+
+def records_of(version: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """Whose records a :func:`data_version` is of (the store and the person), as every version
+    of them says: a cache keeps one version of a person's values (see
+    :mod:`psoas.services.caching`)."""
+    if version is None:
+        return None
+    serial, (person_id, *_) = version
+    return (serial, person_id)
 
 
 _VERSIONS: dict[tuple[int, str], tuple[int, float, tuple[Any, ...] | None]] = {}

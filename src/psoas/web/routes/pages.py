@@ -124,7 +124,9 @@ def dashboard(request: Request, database: DatabaseDep, person: PersonDep) -> HTM
     if version is None:
         return _dashboard(request, database, person)
     body = _DASHBOARDS.get_or_make(
-        (version, date.today()), lambda: bytes(_dashboard(request, database, person).body)
+        (version, date.today()),
+        lambda: bytes(_dashboard(request, database, person).body),
+        group=tracking.records_of(version),
     )
     return HTMLResponse(body)
 
