@@ -132,7 +132,9 @@ class DrawingWorker:
         """Stop the worker (after the task it has, if any); no task is taken after this."""
         with self._turn:
             self._closed = True
-            self._retire()
+            executor, self._executor, self._pid = self._executor, None, None
+            if executor is not None:  # it has no task: waiting for it to end is short
+                executor.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, task: Callable[..., T], *args: object) -> T:
         deadline = time.monotonic() + self._wait_seconds
