@@ -585,11 +585,18 @@ def report(loads: list[Load], concurrency: int, memory: Memory) -> None:
         f"{_memory_verdict(memory.after_mb)}."
     )
     helpers = memory.helpers
+    # Started by "spawn" from this process, the server shares this process's resource
+    # tracker; under ``psoas serve`` it has one of its own, counted when there is one.
+    tracker = (
+        f"its resource tracker {_mb(helpers.tracker_after_mb)}; "
+        if helpers.tracker_after_mb is not None
+        else ""
+    )
     print(
         f"drawing worker memory (VmRSS): {_mb(helpers.worker_after_mb)} after the mixed "
         f"requests, at most {_mb(helpers.worker_most_mb)} seen while they ran "
-        f"({len(helpers.workers_seen)} workers, each replaced after its charts); "
-        f"resource tracker {_mb(helpers.tracker_after_mb)}; server and helpers together: "
+        f"({len(helpers.workers_seen)} workers, each replaced after its tasks); {tracker}"
+        "server and helpers together: "
         f"{_mb(_total(memory.after_mb, helpers.worker_after_mb, helpers.tracker_after_mb))} "
         "after them."
     )

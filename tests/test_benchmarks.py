@@ -81,3 +81,6 @@ def test_web_benchmark_loads_every_endpoint_and_reports_the_target() -> None:
     memory = [line for line in completed.stdout.splitlines() if line.startswith("server memory")]
     assert len(memory) == 1 and "after 40 mixed requests" in memory[0]
     assert "target: at most 150 MB after them" in memory[0]
+    worker = [line for line in completed.stdout.splitlines() if line.startswith("drawing worker")]
+    assert len(worker) == 1 and "after the mixed requests" in worker[0]
+    assert "n/a after the mixed" not in worker[0]  # the server's worker was found and measured
