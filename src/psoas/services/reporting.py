@@ -14,7 +14,7 @@ from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import FieldProblem, InvalidDocument, PsoasError
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument, PsoasError
 from psoas.reports import charts
 from psoas.reports.report import ReportData, render_html, render_pdf
 from psoas.services import care, tracking
@@ -63,7 +63,7 @@ def report_data(
         problem = FieldProblem(
             "person", f"{person!r} has no safety screen yet; a report starts with one"
         )
-        raise InvalidDocument("psoas report", [problem])
+        raise ConflictsWithRecord("psoas report", [problem])
     sessions = [
         summary
         for summary in list_sessions(database, person=person)
