@@ -101,7 +101,7 @@ def _given(*path: str) -> dict[str, Any]:
     """The JSON Schema of "the field at ``path`` is there, and not null"."""
     name, *rest = path
     inner = _given(*rest) if rest else {"not": {"type": "null"}}
-    return {"required": [name], "properties": {name: inner}}
+    return {"type": "object", "required": [name], "properties": {name: inner}}
 
 
 def _measures_something_schema(schema: dict[str, Any]) -> None:
