@@ -147,7 +147,11 @@ def reminders_calendar(
         str, Query(pattern=TIME_OF_DAY_PATTERN, description="After work_start (HH:MM).")
     ] = "17:00",
     work_days: Annotated[
-        str, Query(pattern=WORK_DAYS_PATTERN, description="Like mon-fri, or mon,wed,fri.")
+        str,
+        Query(
+            description="Like mon-fri, or mon,wed,fri.",
+            json_schema_extra={"pattern": WORK_DAYS_PATTERN},  # checked, in words, by the service
+        ),
     ] = "mon-fri",
     practice_at: TimeOfDay = "18:00",
     timezone: Annotated[
