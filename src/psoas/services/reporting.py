@@ -19,7 +19,13 @@ from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import FieldProblem, InvalidDocument, PsoasError, UnknownId
+from psoas.errors import (
+    ConflictsWithRecord,
+    FieldProblem,
+    InvalidDocument,
+    PsoasError,
+    UnknownId,
+)
 from psoas.reports import charts
 from psoas.reports.report import ReportData, render_html, render_pdf
 from psoas.services import care, tracking
@@ -68,7 +74,7 @@ def report_data(
         problem = FieldProblem(
             "person", f"{person!r} has no safety screen yet; a report starts with one"
         )
-        raise InvalidDocument("psoas report", [problem])
+        raise ConflictsWithRecord("psoas report", [problem])
     sessions = [
         summary
         for summary in list_sessions(database, person=person)

@@ -51,7 +51,7 @@ from psoas.core.progress import (
 from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import UnknownId
 from psoas.services import gates
 from psoas.services.caching import SingleFlightCache
 from psoas.store import Database
@@ -374,13 +374,8 @@ def find_person(session: Session, person: str) -> PersonRow:
     if row is None:
         labels = [found.label for found, _ in repo.list_people(session)]
         close = difflib.get_close_matches(person, labels, n=2)
-        hint = (
-            f"did you mean {' or '.join(repr(label) for label in close)}?"
-            if close
-            else "start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
-        )
-        problem = FieldProblem("person", f"nothing is stored for {person!r} yet; {hint}")
-        raise InvalidDocument("--person", [problem])
+        start = "nothing is stored yet; start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
+        raise UnknownId("person", person, close, otherwise=start)
     return row
 
 
