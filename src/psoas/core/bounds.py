@@ -62,6 +62,16 @@ ID_LENGTH = 64
 LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
 """One line of text: no control character (C0, DEL or C1) at all."""
 
+_LINE_CHARACTER = r"[^\x00-\x1f\x7f-\x9f]"
+_SEEN_CHARACTER = r"[^\s\uFEFF\x00-\x1f\x7f-\x9f]"
+NAME_PATTERN = (
+    f"^{_LINE_CHARACTER}*{_SEEN_CHARACTER}{_LINE_CHARACTER}*{_SEEN_CHARACTER}{_LINE_CHARACTER}*$"
+)
+"""One line holding at least two characters that are not white space (a name, say).
+
+Written without look-arounds, and with the byte-order mark counted as white space, so that
+pydantic (Rust's regex), JSON Schema (ECMAScript's) and Python agree on every text."""
+
 TEXT_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
 """Free text: new lines and tabs are fine, other control characters are not."""
 

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -30,10 +31,10 @@ from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.core.bounds import (
     CONTRACT_CONFIG,
     DISTINCT,
-    LINE_PATTERN,
     MAX_BATCH,
     MAX_LIST,
     NAME_LENGTH,
+    NAME_PATTERN,
     WHOLE,
     ContractDate,
     Note,
@@ -51,9 +52,8 @@ M = TypeVar("M", bound=BaseModel)
 Hours = Annotated[float, Field(ge=0, le=24)]
 Activity = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=2, max_length=NAME_LENGTH, pattern=LINE_PATTERN
-    ),
+    StringConstraints(min_length=2, max_length=NAME_LENGTH, pattern=NAME_PATTERN),
+    AfterValidator(str.strip),  # checked as given (as the schema says), kept without padding
 ]
 
 
