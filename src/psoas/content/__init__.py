@@ -2,17 +2,20 @@
 
 The files beside this module are written in psoas's own words and checked
 against :mod:`psoas.content.models` when loaded. :func:`load_knowledge_base`
-reads them once per process; every later call returns the same object.
+reads them once per process; every later call returns the same object. What
+was validated once is kept in the user's cache folder and read back while
+every file it came from is unchanged (:mod:`psoas.content.cache`).
 """
 
 from __future__ import annotations
 
 import functools
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from psoas.content import cache
 from psoas.content.models import KnowledgeBase, Technique
 from psoas.content.vocabulary import (
     CareAction,
@@ -38,6 +41,7 @@ __all__ = [
     "Technique",
     "TechniqueKind",
     "ToolId",
+    "load_from",
     "load_knowledge_base",
 ]
 
@@ -55,27 +59,52 @@ _SECTIONS = {
 """Each file (without ``.yaml``) and the top-level keys it holds."""
 
 
+HERE = Path(__file__).parent
+"""The package folder: the YAML files ship beside the models (a plain folder, never a zip)."""
+
+_CODE = (HERE / "models.py", HERE / "vocabulary.py", HERE.parent / "documents.py")
+"""The code that decides what a file validates into: part of the cache key."""
+
+
 @functools.cache
 def load_knowledge_base() -> KnowledgeBase:
-    """Read and validate every knowledge-base file shipped with psoas."""
-    root = resources.files(__name__)
-    data: dict[str, Any] = {}
-    for name, keys in _SECTIONS.items():
-        for key in keys:
-            data[key] = _read(root.joinpath(f"{name}.yaml"), key)
-    techniques: list[Any] = []
-    for entry in sorted(root.joinpath("techniques").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            techniques.extend(_read(entry, "techniques") or [])
-    data["techniques"] = techniques
+    """Every knowledge-base file shipped with psoas, validated (once: see :mod:`cache`)."""
+    return load_from(HERE, cache_file=cache.default_file())
+
+
+def load_from(root: Path, *, cache_file: Path | None) -> KnowledgeBase:
+    """The knowledge base in ``root``, read back from ``cache_file`` while nothing has changed."""
+    files = [root / f"{name}.yaml" for name in _SECTIONS]
+    files += sorted((root / "techniques").glob("*.yaml"))
+    texts = {path: path.read_bytes() for path in files}
+    key = cache.cache_key(
+        [(path.relative_to(root).as_posix(), text) for path, text in texts.items()]
+        + [(path.name, path.read_bytes()) for path in _CODE]
+    )
+    if cache_file is not None and (cached := cache.read(cache_file, key)) is not None:
+        return cached
+    knowledge = _validate(texts)
+    if cache_file is not None:
+        cache.write(cache_file, key, knowledge)
+    return knowledge
+
+
+def _validate(texts: dict[Path, bytes]) -> KnowledgeBase:
+    data: dict[str, Any] = {"techniques": []}
+    for path, text in texts.items():
+        if path.parent.name == "techniques":
+            data["techniques"].extend(_read(path, text, "techniques") or [])
+        else:
+            for key in _SECTIONS[path.stem]:
+                data[key] = _read(path, text, key)
     try:
         return KnowledgeBase.model_validate(data)
     except ValidationError as error:
         raise ContentError(f"the knowledge base is invalid:\n{error}") from error
 
 
-def _read(resource: Any, key: str) -> Any:
-    document = parse_text(resource.read_text(encoding="utf-8"), source=resource.name, fmt="yaml")
+def _read(path: Path, text: bytes, key: str) -> Any:
+    document = parse_text(text.decode("utf-8"), source=path.name, fmt="yaml")
     if not isinstance(document, dict) or key not in document:
-        raise ContentError(f"{resource.name}: expected a top-level '{key}' key")
+        raise ContentError(f"{path.name}: expected a top-level '{key}' key")
     return document[key]

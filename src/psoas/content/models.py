@@ -42,7 +42,7 @@ Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Muscle(_Entry):

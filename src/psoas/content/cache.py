@@ -1,0 +1,86 @@
+"""The validated knowledge base kept on disk, so that later runs skip validating it again.
+
+Building the pydantic schemas of the knowledge base and checking every entry
+against them is most of what a short command such as ``psoas library list``
+costs beyond the libraries it needs. The files change only when psoas does, so
+the validated object is pickled into the user's cache folder and read back on
+later runs.
+
+It is never served stale: the file starts with every byte the object was made
+from (each YAML file with its name, the models and vocabulary that check them,
+the reader that parses them, and the pydantic and Python versions), and it is
+read only when those bytes are the ones on disk now, compared whole (no hash to
+collide, and no hashlib to import). A changed file means a different key, so the
+content is validated again and the cache rewritten.
+A file that cannot be read or unpickled, or holds something else, counts as no
+cache at all. It is written to a temporary file beside it and renamed into
+place, so a process running at the same time reads the old file or the new one,
+never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pydantic
+
+from psoas.content.models import KnowledgeBase
+
+__all__ = ["FILE_NAME", "cache_key", "default_file", "read", "write"]
+
+FILE_NAME = "knowledge-base.pickle"
+
+_HEADER = b"psoas knowledge base cache 1\n"
+
+
+def default_file() -> Path:
+    """The cache file in the user's cache folder (``$XDG_CACHE_HOME/psoas`` on Linux)."""
+    import platformdirs  # a short import, and only for the knowledge base's loader
+
+    return Path(platformdirs.user_cache_dir("psoas", appauthor=False)) / FILE_NAME
+
+
+def cache_key(sources: Iterable[tuple[str, bytes]]) -> bytes:
+    """Every ``(name, content)`` given, each length-prefixed, after the versions that read them."""
+    versions = f"pydantic {pydantic.VERSION}; python {sys.version}; {pickle.HIGHEST_PROTOCOL}"
+    parts = [versions.encode()]
+    for name, content in sources:
+        parts += [f"{len(name)}:{name}{len(content)}:".encode(), content]
+    return b"".join(parts)
+
+
+def read(path: Path, key: bytes) -> KnowledgeBase | None:
+    """The knowledge base stored under ``key``, or None if there is no such readable file."""
+    try:
+        with path.open("rb") as file:
+            if file.read(len(_HEADER)) != _HEADER or file.read(len(key) + 1) != key + b"\n":
+                return None
+            loaded = pickle.load(file)
+    except Exception:  # noqa: BLE001 - whatever is wrong with a cache, validating again mends it
+        return None
+    return loaded if isinstance(loaded, KnowledgeBase) else None
+
+
+def write(path: Path, key: bytes, knowledge: KnowledgeBase) -> None:
+    """Store ``knowledge`` under ``key``, atomically; a folder that refuses it is left alone."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{path.name}.")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(_HEADER + key + b"\n")
+            pickle.dump(knowledge, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a full disk or a read-only folder: the next run validates again
+    finally:
+        with contextlib.suppress(OSError):  # nothing left to remove once renamed
+            os.unlink(temporary)
