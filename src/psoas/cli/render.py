@@ -186,11 +186,19 @@ def history(entries: list[HistoryEntry], address: str) -> None:
 
 def library_list(found: Iterable[LibraryEntry]) -> None:
     """Knowledge-base entries as a table."""
-    table = Table(title="psoas knowledge base", expand=True)
+    # Every cell, title and heading is Text, so rich parses no markup (names are data)
+    # and loads no emoji table; ids, sections and kinds are single words, which wrap
+    # exactly as they are cut, so they skip the line-breaking that only names need.
+    table = Table(title=Text("psoas knowledge base", style="table.title"), expand=True)
     for column in ("ID", "Section", "Kind", "Name"):
-        table.add_column(column)
-    for entry in found:  # as Text: names are data, not markup (and rich skips parsing them)
-        table.add_row(Text(entry.id), Text(entry.section.value), Text(entry.kind), Text(entry.name))
+        table.add_column(Text(column))
+    for entry in found:
+        table.add_row(
+            Text(entry.id, no_wrap=True),
+            Text(entry.section.value, no_wrap=True),
+            Text(entry.kind, no_wrap=True),
+            Text(entry.name),
+        )
     console.print(table)
 
 
