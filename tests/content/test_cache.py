@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 import yaml
@@ -130,3 +134,24 @@ def test_a_cache_folder_that_cannot_be_written_still_loads(content: Path, tmp_pa
 def test_writing_leaves_only_the_cache_file(content: Path, cache_file: Path) -> None:
     load_from(content, cache_file=cache_file)
     assert list(cache_file.parent.iterdir()) == [cache_file]
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX owners and modes")
+def test_a_cache_others_could_have_written_is_not_unpickled(
+    content: Path, cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = load_from(content, cache_file=cache_file)
+    cache_file.chmod(0o666)
+    loads: list[object] = []
+    real_load = pickle.load
+
+    def counted_load(file: BinaryIO) -> object:
+        loads.append(file)
+        return real_load(file)
+
+    monkeypatch.setattr(pickle, "load", counted_load)
+    assert load_from(content, cache_file=cache_file) == expected
+    assert loads == []  # validated again, not read
+    assert stat.S_IMODE(cache_file.stat().st_mode) == 0o600  # and written again, as only ours
+    load_from(content, cache_file=cache_file)
+    assert len(loads) == 1

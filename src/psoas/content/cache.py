@@ -12,10 +12,12 @@ the reader that parses them, and the pydantic and Python versions), and it is
 read only when those bytes are the ones on disk now, compared whole (no hash to
 collide, and no hashlib to import). A changed file means a different key, so the
 content is validated again and the cache rewritten.
+
 A file that cannot be read or unpickled, or holds something else, counts as no
-cache at all. It is written to a temporary file beside it and renamed into
-place, so a process running at the same time reads the old file or the new one,
-never half of one.
+cache at all, and so does one another user could have written (unpickling runs
+code, and the key, being psoas's own public files, is no secret). It is written
+to a temporary file beside it and renamed into place, so a process running at
+the same time reads the old file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -56,15 +59,28 @@ def cache_key(sources: Iterable[tuple[str, bytes]]) -> bytes:
 
 
 def read(path: Path, key: bytes) -> KnowledgeBase | None:
-    """The knowledge base stored under ``key``, or None if there is no such readable file."""
+    """The knowledge base stored under ``key``, or None if there is no such trusted file."""
     try:
         with path.open("rb") as file:
+            if not _only_ours(os.fstat(file.fileno())):
+                return None
             if file.read(len(_HEADER)) != _HEADER or file.read(len(key) + 1) != key + b"\n":
                 return None
             loaded = pickle.load(file)
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache, validating again mends it
         return None
     return loaded if isinstance(loaded, KnowledgeBase) else None
+
+
+def _only_ours(status: os.stat_result) -> bool:
+    """Whether only this user could have written the file (unpickling runs what it says).
+
+    The key is public (it is psoas's own files), so it proves nothing about who wrote
+    the file; ownership does. Where there are no POSIX owners, any file is taken.
+    """
+    if not hasattr(os, "getuid"):
+        return True
+    return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def write(path: Path, key: bytes, knowledge: KnowledgeBase) -> None:
