@@ -27,7 +27,7 @@ def _console(width: int) -> Console:
 def test_the_table_is_the_one_rich_draws_with_default_settings(
     width: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    found = library.entries()
+    found = library.listing()
     drawn = _console(width)
     monkeypatch.setattr(render, "console", drawn)
     render.library_list(found)
@@ -37,7 +37,7 @@ def test_the_table_is_the_one_rich_draws_with_default_settings(
     for column in ("ID", "Section", "Kind", "Name"):
         table.add_column(column)
     for entry in found:
-        table.add_row(Text(entry.id), Text(entry.section.value), Text(entry.kind), Text(entry.name))
+        table.add_row(Text(entry.id), Text(entry.section), Text(entry.kind), Text(entry.name))
     plain.print(table)
 
     assert drawn.file.getvalue() == plain.file.getvalue()  # type: ignore[attr-defined]

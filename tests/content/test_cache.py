@@ -6,13 +6,15 @@ import os
 import pickle
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 import yaml
 
-from psoas.content import HERE, KnowledgeBase, load_from, load_knowledge_base
+from psoas.content import HERE, KnowledgeBase, listing_from, load_from, load_knowledge_base
 from psoas.content.cache import FILE_NAME
 from psoas.errors import ContentError
 
@@ -97,7 +99,7 @@ def test_a_renamed_technique_file_is_a_change(content: Path, cache_file: Path) -
     [
         b"",
         b"not a cache at all",
-        b"psoas knowledge base cache 1\n",  # the header, then nothing
+        b"psoas knowledge base cache 2\n",  # the header, then nothing
     ],
 )
 def test_an_unreadable_cache_is_ignored_and_written_again(
@@ -154,4 +156,53 @@ def test_a_cache_others_could_have_written_is_not_unpickled(
     assert loads == []  # validated again, not read
     assert stat.S_IMODE(cache_file.stat().st_mode) == 0o600  # and written again, as only ours
     load_from(content, cache_file=cache_file)
-    assert len(loads) == 1
+    assert loads  # read from the cache again
+
+
+def test_the_listing_is_read_from_the_cache_and_is_the_knowledge_bases_own(
+    content: Path, cache_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = load_from(content, cache_file=None).listing()
+    assert listing_from(content, cache_file=cache_file) == expected  # validates, writes
+    _forbid_validation(monkeypatch)
+    assert listing_from(content, cache_file=cache_file) == expected
+    assert {line.section for line in expected} == {
+        "anatomy",
+        "causes",
+        "techniques",
+        "tools",
+        "safety",
+        "thresholds",
+    }
+
+
+def test_a_changed_name_is_listed_at_once(content: Path, cache_file: Path) -> None:
+    before = listing_from(content, cache_file=cache_file)
+    tools = content / "tools.yaml"
+    name = load_from(content, cache_file=None).tools[0].name
+    text = tools.read_text(encoding="utf-8")
+    assert f"    name: {name}\n" in text
+    tools.write_text(text.replace(f"    name: {name}\n", f"    name: {name.upper()}\n", 1))
+    after = listing_from(content, cache_file=cache_file)
+    assert [line.name for line in after if line.section == "tools"][0] == name.upper()
+    assert after != before
+
+
+@pytest.mark.slow
+def test_library_list_defines_no_model_once_the_cache_is_written(tmp_path: Path) -> None:
+    probe = (
+        "import sys; sys.argv = ['psoas', 'library', 'list']\n"
+        "from psoas.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('psoas.content.models' in sys.modules, file=sys.stderr)"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "80"}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True
+        )
+        for _ in range(2)
+    ]
+    assert [run.stderr for run in runs] == ["True\n", "False\n"]  # validated once, then read
+    assert runs[0].stdout == runs[1].stdout
+    assert "psoas_major" in runs[1].stdout

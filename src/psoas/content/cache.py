@@ -4,7 +4,8 @@ Building the pydantic schemas of the knowledge base and checking every entry
 against them is most of what a short command such as ``psoas library list``
 costs beyond the libraries it needs. The files change only when psoas does, so
 the validated object is pickled into the user's cache folder and read back on
-later runs.
+later runs, after the listing of its entries (plain lines, which ``psoas
+library list`` reads without defining a single model).
 
 It is never served stale: the file starts with every byte the object was made
 from (each YAML file with its name, the models and vocabulary that check them,
@@ -30,16 +31,20 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 import pydantic
 
-from psoas.content.models import KnowledgeBase
+from psoas.content.listing import Listed
 
-__all__ = ["FILE_NAME", "cache_key", "default_file", "read", "write"]
+if TYPE_CHECKING:
+    from psoas.content.models import KnowledgeBase
+
+__all__ = ["FILE_NAME", "cache_key", "default_file", "read", "read_listing", "write"]
 
 FILE_NAME = "knowledge-base.pickle"
 
-_HEADER = b"psoas knowledge base cache 1\n"
+_HEADER = b"psoas knowledge base cache 2\n"
 
 
 def default_file() -> Path:
@@ -60,16 +65,32 @@ def cache_key(sources: Iterable[tuple[str, bytes]]) -> bytes:
 
 def read(path: Path, key: bytes) -> KnowledgeBase | None:
     """The knowledge base stored under ``key``, or None if there is no such trusted file."""
+    from psoas.content.models import KnowledgeBase
+
+    found = _load(path, key, 2)
+    return found[1] if found is not None and isinstance(found[1], KnowledgeBase) else None
+
+
+def read_listing(path: Path, key: bytes) -> list[Listed] | None:
+    """The listing stored with the knowledge base under ``key``: plain data, no model defined."""
+    found = _load(path, key, 1)
+    listing = found[0] if found is not None else None
+    if not isinstance(listing, list) or not all(isinstance(line, Listed) for line in listing):
+        return None
+    return listing
+
+
+def _load(path: Path, key: bytes, count: int) -> list[Any] | None:
+    """The first ``count`` objects pickled after ``key`` (the listing, then the knowledge)."""
     try:
         with path.open("rb") as file:
             if not _only_ours(os.fstat(file.fileno())):
                 return None
             if file.read(len(_HEADER)) != _HEADER or file.read(len(key) + 1) != key + b"\n":
                 return None
-            loaded = pickle.load(file)
+            return [pickle.load(file) for _ in range(count)]
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache, validating again mends it
         return None
-    return loaded if isinstance(loaded, KnowledgeBase) else None
 
 
 def _only_ours(status: os.stat_result) -> bool:
@@ -83,6 +104,10 @@ def _only_ours(status: os.stat_result) -> bool:
     return status.st_uid == os.getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
+def _dump(value: object, file: IO[bytes]) -> None:
+    pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def write(path: Path, key: bytes, knowledge: KnowledgeBase) -> None:
     """Store ``knowledge`` under ``key``, atomically; a folder that refuses it is left alone."""
     try:
@@ -93,7 +118,8 @@ def write(path: Path, key: bytes, knowledge: KnowledgeBase) -> None:
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(_HEADER + key + b"\n")
-            pickle.dump(knowledge, file, protocol=pickle.HIGHEST_PROTOCOL)
+            _dump(knowledge.listing(), file)
+            _dump(knowledge, file)
         os.replace(temporary, path)
     except OSError:
         pass  # a full disk or a read-only folder: the next run validates again

@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from psoas.content.listing import Listed
 from psoas.content.vocabulary import (
     SCREENED_CONDITIONS,
     AdverseEventId,
@@ -461,6 +462,27 @@ class KnowledgeBase(_Entry):
     question_groups: list[QuestionGroup]
     questions: list[Question]
     gates: Gates
+
+    def entries(self) -> list[tuple[Listed, BaseModel]]:
+        """Every entry a person can look up, each with the line that lists it."""
+        anatomy = self.anatomy
+        found: list[tuple[Listed, BaseModel]] = [
+            *((Listed("anatomy", m.id, "muscle", m.name), m) for m in anatomy.muscles),
+            *((Listed("anatomy", n.id, "neighbour", n.name), n) for n in anatomy.neighbours),
+            *((Listed("causes", c.id, "cause", c.name), c) for c in self.causes),
+            *((Listed("techniques", t.id, t.kind.value, t.name), t) for t in self.techniques),
+            *((Listed("tools", t.id, "tool", t.name), t) for t in self.tools),
+            *((Listed("safety", r.id, r.level.value, r.finding), r) for r in self.safety_rules),
+            *(
+                (Listed("thresholds", t.id, "threshold", f"{t.value:g} {t.unit}"), t)
+                for t in self.thresholds
+            ),
+        ]
+        return found
+
+    def listing(self) -> list[Listed]:
+        """The line of every entry (:meth:`entries` without the entries)."""
+        return [listed for listed, _ in self.entries()]
 
     def measure(self, metric: MetricId) -> MeasureInfo:
         """What one tracked measure is (every metric has an entry; checked at load)."""
