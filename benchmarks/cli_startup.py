@@ -120,7 +120,7 @@ def main() -> None:
         "psoas log --pain 3": ([psoas, "log", "--pain", "3"], store),
     }
     commands[common] = [python, "-c", COMMON]
-    typer_app = "... running a do-nothing Typer command (for reference)"
+    typer_app = "... + a do-nothing Typer command (reference)"
     commands[typer_app] = [python, "-c", TYPER_APP]
     commands[store] = [python, "-c", STORE]
     for name, (command, _baseline) in targets.items():
