@@ -35,6 +35,16 @@ client, not the server, sets the pace). The server is one process, so a
 request among 50 clients mostly waits for the others: the p99 is about 50
 times what one request costs, and its ratio to the hello world's is about the
 ratio of their costs. Target: p99 at most 3x the hello-world p99.
+
+Then the dashboard and progress again on a second server with every cache off
+(:func:`psoas.services.caching.set_enabled`): "cold", what each request costs
+when its answer is made afresh, as after a write. Last, a third server gets
+``--mixed`` (3,000) requests from the same clients, mixed as a browser and the
+API would make them: pages, progress, the four charts, the HTML report, and a
+check-in every 100 requests (so caches go stale and charts are drawn again
+while other requests ask for them). The server's resident memory (VmRSS, from
+Linux's ``/proc``) is printed when it has started and after the mixed requests,
+with its peak (VmHWM). Target: at most 150 MB after the mixed requests.
 There is no pass/fail exit: the figures go in the issue notes.
 """
 
@@ -44,6 +54,7 @@ import argparse
 import asyncio
 import html
 import http.client
+import math
 import multiprocessing
 import random
 import signal
@@ -54,7 +65,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -69,7 +80,7 @@ from psoas.content.vocabulary import ToolId
 from psoas.core.session_events import StepOutcome
 from psoas.core.session_records import Felt, SessionStatus
 from psoas.core.timeline import SessionKind, build_timeline
-from psoas.services import care
+from psoas.services import caching, care
 from psoas.services.storage import Database, store
 from psoas.settings import Settings
 from psoas.store import repository as repo
@@ -105,6 +116,26 @@ ENDPOINTS = [
     ("dashboard", "/"),
     ("progress", "/api/v1/progress"),
 ]
+COLD_ENDPOINTS = [
+    ("dashboard (cold)", "/"),
+    ("progress (cold)", "/api/v1/progress"),
+]
+"""Measured on a server with every cache off."""
+CHART_NAMES = ("pain", "thomas", "adherence", "sessions")
+MIXED_GETS = [
+    ("/", 20),
+    ("/api/v1/progress", 15),
+    *((f"/charts/{name}.svg", 10) for name in CHART_NAMES),
+    ("/history", 5),
+    ("/plan", 5),
+    ("/track", 5),
+    (HEALTH, 5),
+    ("/api/v1/report?format=html", 1),
+]
+"""Paths of the mixed load, with how often each is asked for (out of their sum)."""
+WRITE_EVERY = 100
+"""Every this many mixed requests is a check-in (today's, merged into the one stored)."""
+RSS_TARGET_MB = 150.0
 
 
 @dataclass
@@ -124,6 +155,8 @@ class Load:
     client_cpu_seconds: float
     errors: list[str]
     """What went wrong, one line per request not answered 200 (its latency is kept too)."""
+    by_path: dict[str, list[float]] = field(default_factory=dict)
+    """Each path's latencies, for a mixed load."""
 
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -250,17 +283,20 @@ def _session(
     )
 
 
-def _serve(settings: Settings, port: int) -> None:
-    """The server process: the app as ``psoas serve`` runs it."""
+def _serve(settings: Settings, port: int, cold: bool) -> None:
+    """The server process: the app as ``psoas serve`` runs it (``cold``: with every cache off)."""
+    caching.set_enabled(not cold)
     uvicorn.run(create_app(settings), host=HOST, port=port, log_level="warning", access_log=False)
 
 
 @contextmanager
-def server(settings: Settings) -> Iterator[tuple[str, multiprocessing.process.BaseProcess]]:
+def server(
+    settings: Settings, *, cold: bool = False
+) -> Iterator[tuple[str, multiprocessing.process.BaseProcess]]:
     """The app in its own process until the block ends (however it ends): its URL and process."""
     port = free_port(HOST, 8765)
     process = multiprocessing.get_context("spawn").Process(
-        target=_serve, args=(settings, port), name="psoas-web-benchmark"
+        target=_serve, args=(settings, port, cold), name="psoas-web-benchmark"
     )
     process.start()
     try:
@@ -339,6 +375,73 @@ async def measure(
     return Load(name, path, alone, latencies, seconds, cpu, errors)
 
 
+async def mixed(base: str, *, requests: int, concurrency: int, rng: random.Random) -> Load:
+    """``requests`` mixed requests (:data:`MIXED_GETS`, a check-in every :data:`WRITE_EVERY`)."""
+    paths = [path for path, _ in MIXED_GETS]
+    weights = [weight for _, weight in MIXED_GETS]
+    plan: list[str | None] = [
+        None if n % WRITE_EVERY == WRITE_EVERY - 1 else rng.choices(paths, weights)[0]
+        for n in range(requests)
+    ]
+    limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx2.AsyncClient(base_url=base, limits=limits, timeout=300) as client:
+        errors: list[str] = []
+        latencies: list[float] = []
+        by_path: dict[str, list[float]] = {}
+        left = iter(plan)
+
+        async def send(path: str | None) -> None:
+            began = time.perf_counter()
+            try:
+                if path is None:
+                    check_in = {"day": date.today().isoformat(), "low_back_pain": rng.randint(1, 5)}
+                    response = await client.post("/api/v1/check-ins", json=check_in)
+                else:
+                    response = await client.get(path)
+            except httpx2.HTTPError as error:
+                errors.append(f"{type(error).__name__}: {error}")
+            else:
+                if response.status_code not in (200, 201):
+                    errors.append(
+                        f"{path or 'check-in'} {response.status_code}: {_detail(response)}"
+                    )
+            latency = (time.perf_counter() - began) * 1000
+            latencies.append(latency)
+            by_path.setdefault(path or "POST /api/v1/check-ins", []).append(latency)
+
+        async def one_client() -> None:
+            for path in left:
+                await send(path)
+
+        cpu = time.process_time()
+        began = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(concurrency)))
+        seconds = time.perf_counter() - began
+        cpu = time.process_time() - cpu
+    return Load("mixed", "(mixed)", float("nan"), latencies, seconds, cpu, errors, by_path)
+
+
+@dataclass
+class Memory:
+    started_mb: float | None
+    after_mb: float | None
+    peak_mb: float | None
+
+
+def resident_mb(pid: int | None) -> tuple[float | None, float | None]:
+    """A process's resident memory now and at its peak, in MB (None where /proc is not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None, None
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    kilobytes = [
+        int(fields[name].split()[0]) if name in fields else None for name in ("VmRSS", "VmHWM")
+    ]
+    now, peak = (None if kb is None else kb / 1024 for kb in kilobytes)
+    return now, peak
+
+
 def _detail(response: httpx2.Response) -> str:
     """The error's message: the JSON ``detail``, or the ``<pre class="message">`` of a page."""
     text = response.text
@@ -351,7 +454,7 @@ def _detail(response: httpx2.Response) -> str:
     return html.unescape(text[start : text.find("<", start)])[:200]
 
 
-def report(loads: list[Load], concurrency: int) -> None:
+def report(loads: list[Load], concurrency: int, memory: Memory) -> None:
     health = loads[0].percentile(0.99)
     clients = f" {concurrency} concurrent clients "
     print(f"\n{'':22} {'alone':>7}  {clients:-^50}  {'p99 /':>6}  {'client':>6}")
@@ -360,8 +463,9 @@ def report(loads: list[Load], concurrency: int) -> None:
         f" {'req/s':>7} {'errors':>6}  {'health':>6}  {'CPU':>6}"
     )
     for load in loads:
+        alone = "" if math.isnan(load.alone_ms) else f"{load.alone_ms:.2f}"
         print(
-            f"{load.name:22} {load.alone_ms:7.2f}  {len(load.latencies_ms):6d} "
+            f"{load.name:22} {alone:>7}  {len(load.latencies_ms):6d} "
             f"{load.percentile(0.5):8.1f} {load.percentile(0.99):8.1f} "
             f"{max(load.latencies_ms):8.1f} {load.per_second:7.1f} {len(load.errors):6d}  "
             f"{load.percentile(0.99) / health:5.1f}x  {load.client_cpu_seconds / load.seconds:6.0%}"
@@ -373,11 +477,37 @@ def report(loads: list[Load], concurrency: int) -> None:
         f"{load.name} {_verdict(load, TARGET_RATIO * health)} "
         f"({load.percentile(0.99) / health:.1f}x)"
         for load in loads[1:]
+        if load.path in dict(ENDPOINTS).values() and "cold" not in load.name
     )
     print(
         f"\ntarget: p99 at most {TARGET_RATIO:g}x the hello-world p99 "
         f"(<= {TARGET_RATIO * health:.1f} ms): {verdicts}."
     )
+    mixed_load = loads[-1]
+    print("mixed requests by path: count, p50 ms, p99 ms, max ms")
+    for path, latencies in sorted(mixed_load.by_path.items()):
+        ordered = sorted(latencies)
+        p99 = ordered[min(int(0.99 * len(ordered)), len(ordered) - 1)]
+        print(
+            f"  {path:30} {len(ordered):5d} {statistics.median(ordered):8.1f} {p99:8.1f} "
+            f"{ordered[-1]:8.1f}"
+        )
+    print(
+        f"server memory (VmRSS): {_mb(memory.started_mb)} when started, "
+        f"{_mb(memory.after_mb)} after {len(loads[-1].latencies_ms)} mixed requests, "
+        f"peak {_mb(memory.peak_mb)}; target: at most {RSS_TARGET_MB:g} MB after them: "
+        f"{_memory_verdict(memory.after_mb)}."
+    )
+
+
+def _mb(megabytes: float | None) -> str:
+    return "n/a" if megabytes is None else f"{megabytes:.0f} MB"
+
+
+def _memory_verdict(megabytes: float | None) -> str:
+    if megabytes is None:
+        return "not measured (no /proc)"
+    return "met" if megabytes <= RSS_TARGET_MB else "MISSED"
 
 
 def _verdict(load: Load, limit_ms: float) -> str:
@@ -393,6 +523,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50, help="clients (default 50)")
     parser.add_argument(
         "--budget", type=float, default=30, help="seconds per endpoint before no new requests"
+    )
+    parser.add_argument(
+        "--mixed", type=int, default=3000, help="mixed requests for the memory (default 3000)"
     )
     parser.add_argument("--database-url", help="a PostgreSQL URL instead of a temporary SQLite")
     options = parser.parse_args()
@@ -427,28 +560,34 @@ def run(options: argparse.Namespace) -> None:
                 began = time.perf_counter()
                 seeded = seed(database, days=options.days, today=date.today(), rng=random.Random(1))
                 print(f"  seeded in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+                load_options = {
+                    "requests": options.requests,
+                    "concurrency": options.concurrency,
+                    "budget": options.budget,
+                }
+                loads = []
+                for cold, endpoints in ((False, ENDPOINTS), (True, COLD_ENDPOINTS)):
+                    with server(settings, cold=cold) as (base, process):
+                        for name, path in endpoints:
+                            print(f"  measuring GET {path} ({name}) ...", file=sys.stderr)
+                            loads.append(asyncio.run(measure(base, name, path, **load_options)))
+                            _check_alive(process, f"GET {path}")
                 with server(settings) as (base, process):
-                    loads = []
-                    for name, path in ENDPOINTS:
-                        print(f"  measuring GET {path} ...", file=sys.stderr)
-                        loads.append(
-                            asyncio.run(
-                                measure(
-                                    base,
-                                    name,
-                                    path,
-                                    requests=options.requests,
-                                    concurrency=options.concurrency,
-                                    budget=options.budget,
-                                )
+                    started, _ = resident_mb(process.pid)
+                    print(f"  {options.mixed} mixed requests ...", file=sys.stderr)
+                    loads.append(
+                        asyncio.run(
+                            mixed(
+                                base,
+                                requests=options.mixed,
+                                concurrency=options.concurrency,
+                                rng=random.Random(2),
                             )
                         )
-                        if not process.is_alive():
-                            raise RuntimeError(
-                                f"the server stopped during GET {path} "
-                                f"(exit code {process.exitcode})"
-                            )
-                    kind = database.engine.dialect.name
+                    )
+                    _check_alive(process, "the mixed requests")
+                    memory = Memory(started, *resident_mb(process.pid))
+                kind = database.engine.dialect.name
             finally:
                 if options.database_url:
                     _forget(database)
@@ -457,9 +596,15 @@ def run(options: argparse.Namespace) -> None:
         f"{seeded.measurements} measurements, {seeded.sessions} sessions; "
         f"up to {options.requests} requests (or {options.budget:g} s) per endpoint from "
         f"{options.concurrency} concurrent clients (httpx2, this process) to uvicorn (its own "
-        f"process)"
+        f"process); then the dashboard and progress with every cache off (cold), and "
+        f"{options.mixed} mixed requests to a fresh server for its memory"
     )
-    report(loads, options.concurrency)
+    report(loads, options.concurrency, memory)
+
+
+def _check_alive(process: multiprocessing.process.BaseProcess, during: str) -> None:
+    if not process.is_alive():
+        raise RuntimeError(f"the server stopped during {during} (exit code {process.exitcode})")
 
 
 def _forget(database: Database) -> None:

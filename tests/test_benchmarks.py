@@ -61,17 +61,44 @@ def test_web_benchmark_loads_every_endpoint_and_reports_the_target() -> None:
             sys.executable,
             str(BENCHMARKS / "web.py"),
             *("--days", "30", "--requests", "20", "--concurrency", "5", "--budget", "10"),
+            *("--mixed", "40"),
         ],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         check=True,
     )
     assert "30 check-ins" in completed.stdout
     rows = [line.split()[0] for line in completed.stdout.splitlines() if line.endswith("%")]
-    assert rows == ["health", "dashboard", "progress"]
+    assert rows == ["health", "dashboard", "progress", "dashboard", "progress", "mixed"]
+    assert "dashboard (cold)" in completed.stdout and "progress (cold)" in completed.stdout
     target = [line for line in completed.stdout.splitlines() if line.startswith("target:")]
     assert len(target) == 1
     assert "p99 at most 3x the hello-world p99" in target[0]
     for endpoint in ("dashboard", "progress"):
         assert f"{endpoint} met" in target[0] or f"{endpoint} MISSED" in target[0]
+    assert "cold" not in target[0]
+    memory = [line for line in completed.stdout.splitlines() if line.startswith("server memory")]
+    assert len(memory) == 1 and "after 40 mixed requests" in memory[0]
+    assert "target: at most 150 MB after them" in memory[0]
+
+
+@pytest.mark.slow
+def test_writes_benchmark_loads_both_paths_and_checks_every_acknowledged_write() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "writes.py")]
+        + ["--seconds", "1", "--concurrency", "5", "--single", "5"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    backends = [line for line in completed.stdout.splitlines() if line.startswith("== ")]
+    assert backends[0] == "== sqlite"
+    for backend in backends:
+        part = completed.stdout.split(backend, 1)[1].split("\n== ", 1)[0]
+        rows = [line.split()[0] for line in part.splitlines() if line.startswith(("GET", "POST"))]
+        assert rows == ["GET", "POST"], part
+        assert "x the health p99" in part and "at most 5x" in part
+        assert "after the load: acknowledged check-ins all stored" in part
+        assert "x, " in part and "the 2x target" in part

@@ -7,9 +7,10 @@ passed down, so tests hand in their own without touching the environment.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from psoas.errors import FieldProblem, InvalidDocument
 
@@ -34,6 +35,17 @@ class Settings(BaseSettings):
     session_speed: float = Field(default=1.0, ge=1.0, le=1000.0)
     """How many times faster than real time a guided session runs: for tests and
     demonstrations only (``PSOAS_SESSION_SPEED=60`` runs a 20-minute session in 20 s)."""
+    public_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    """The names a clinic's web server answers to, comma-separated (``PSOAS_PUBLIC_HOSTS=
+    clinic.example.org,clinic.example.org:8443``); a name without a port matches any port.
+    Empty (personal mode): only loopback names with the port being served."""
+
+    @field_validator("public_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip().lower() for name in value.split(",") if name.strip())
+        return value
 
     @property
     def resolved_database_url(self) -> str:

@@ -68,7 +68,10 @@ def test_bad_input_exits_2_naming_the_field_and_stores_nothing(
         ),
         (["library", "list", "--section", "tools2"], "--section: expected one of: anatomy"),
         (["history", "--person", "nobody"], "person: no entry with id 'nobody'"),
-        (["plan", str(EXAMPLES / "runner.yaml"), "--person", "  "], "person: expected a name"),
+        (
+            ["plan", str(EXAMPLES / "runner.yaml"), "--person", "  "],
+            "person: expected at least 1 character",
+        ),
     ],
 )
 def test_other_mistakes_exit_2_with_a_message(cli, args: list[str], message: str) -> None:

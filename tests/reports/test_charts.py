@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import matplotlib
 import pytest
 
 from psoas.core.planning import Plan
-from psoas.core.progress import Progress, SessionEffect, SessionEffects, Streaks
+from psoas.core.progress import (
+    PAIN_METRICS,
+    Point,
+    Progress,
+    SessionEffect,
+    SessionEffects,
+    Streaks,
+    WeekAdherence,
+)
 from psoas.core.safety import SafetyResult
 from psoas.reports import charts
 from psoas.services import care, tracking
@@ -98,6 +106,17 @@ def svg_texts(svg: bytes) -> list[str]:
     return ["".join(node.itertext()).strip() for node in root.iter(f"{SVG_NS}text")]
 
 
+def drawn_points(svg: bytes | str) -> int:
+    """How many data points a chart marks (markers inside the axes; tick marks are outside)."""
+    root = ET.fromstring(svg)
+    return sum(
+        1
+        for group in root.iter(f"{SVG_NS}g")
+        if group.get("clip-path")
+        for _ in group.iter(f"{SVG_NS}use")
+    )
+
+
 def test_the_charts_are_listed_once_each_with_axes_known() -> None:
     assert [chart.name for chart in charts.CHARTS] == list(AXES)
     assert charts.CHARTS[0].filename("png") == "pain.png"
@@ -137,6 +156,11 @@ def test_pain_chart_shows_baseline_and_the_meaningful_change_band(progress: Prog
     assert "Low back pain: no meaningful change (±2 points)" in texts
     assert "Hip or groin pain: baseline 2.8" in texts  # its first 5 days with values
     assert {"0", "10"} <= set(texts)  # the 0-10 scale is shown whole
+
+
+def test_pain_chart_marks_each_day_rated(progress: Progress) -> None:
+    days = sum(len(m.points) for m in progress.metrics if m.metric in PAIN_METRICS)
+    assert drawn_points(charts.pain_chart(progress)) == days > 0
 
 
 def test_thomas_chart_has_both_sides_and_the_horizontal(progress: Progress) -> None:
@@ -190,3 +214,84 @@ def test_render_all_names_every_file(progress: Progress) -> None:
 def test_an_unknown_format_is_refused(progress: Progress) -> None:
     with pytest.raises(ValueError, match="svg or png"):
         charts.pain_chart(progress, "pdf")  # type: ignore[arg-type]
+
+
+# --- a window of dates: a chart's size does not grow with the span of the history ----------
+
+
+OLD_DAY = date(1926, 3, 1)
+
+
+def with_an_old_entry(progress: Progress, day: date = OLD_DAY) -> Progress:
+    """``progress`` as it is with one more entry of every kind on ``day``, long before the rest.
+
+    As progress makes it: the metrics gain a point, and adherence a week for every week
+    from then on (nothing done in them), and the sessions one more.
+    """
+    metrics = [
+        metric.model_copy(update={"points": [Point(day=day, value=4.0), *metric.points]})
+        for metric in progress.metrics
+    ]
+    monday = day - timedelta(days=day.weekday())
+    earlier = [
+        WeekAdherence(week_start=monday + timedelta(weeks=n), planned=30, done=0, ratio=0.0)
+        for n in range((progress.adherence[0].week_start - monday).days // 7)
+    ]
+    old_session = EFFECTS[0].model_copy(update={"session_id": 99, "day": day})
+    effects = progress.session_effects.model_copy(
+        update={"sessions": [old_session, *progress.session_effects.sessions]}
+    )
+    return progress.model_copy(
+        update={
+            "metrics": metrics,
+            "adherence": [*earlier, *progress.adherence],
+            "session_effects": effects,
+        }
+    )
+
+
+def tick_labels(svg: bytes, axis: str = "xtick") -> int:
+    root = ET.fromstring(svg)
+    return sum(1 for node in root.iter(f"{SVG_NS}g") if node.get("id", "").startswith(f"{axis}_"))
+
+
+@pytest.mark.parametrize("chart", charts.CHARTS, ids=lambda c: c.name)
+def test_an_entry_from_1926_gives_the_chart_of_one_from_a_year_ago(
+    progress: Progress, chart: charts.Chart
+) -> None:
+    old = with_an_old_entry(progress)
+    assert len(old.adherence) > 5000
+    year_ago = with_an_old_entry(progress, progress.as_of - timedelta(weeks=53))
+    old_svg = chart.render(old, "svg")
+    assert old_svg == chart.render(year_ago, "svg")
+    assert len(old_svg) < 60_000  # 5.6 MB for the adherence chart before the window
+    assert tick_labels(old_svg) <= charts.MOST_LABELS + 1
+    assert charts.WINDOW_NOTE in svg_texts(old_svg)
+    assert charts.WINDOW_NOTE not in svg_texts(chart.render(progress, "svg"))
+
+
+def test_nothing_within_the_window_says_so(progress: Progress) -> None:
+    later = progress.model_copy(update={"as_of": progress.as_of + timedelta(weeks=60)})
+    texts = svg_texts(charts.pain_chart(later))
+    assert charts.NO_DATA_IN_WINDOW in texts and "Low back pain" not in texts
+
+
+def test_the_window_is_the_last_52_weeks_or_from_since(progress: Progress) -> None:
+    assert charts.window_start(progress) == date(2025, 11, 18)  # as of 16 Nov 2026
+    since = progress.model_copy(update={"since": date(2026, 10, 1)})
+    assert charts.window_start(since) == date(2026, 10, 1)
+
+
+def test_two_years_of_adherence_name_at_most_12_weeks(progress: Progress) -> None:
+    start = charts.window_start(progress)
+    mondays = [date(2024, 11, 18) + timedelta(weeks=n) for n in range(105)]
+    weeks = [  # half done in the window, nothing before: the overall line is the window's
+        WeekAdherence(week_start=monday, planned=20, done=done, ratio=done / 20)
+        for monday in mondays
+        for done in [10 if monday + timedelta(days=6) >= start else 0]
+    ]
+    svg = charts.adherence_chart(progress.model_copy(update={"adherence": weeks}))
+    texts = svg_texts(svg)
+    assert 1 < tick_labels(svg) <= charts.MOST_LABELS
+    assert "16 Nov" in texts  # the newest week is always named
+    assert [text for text in texts if text.endswith("%")] == ["Overall: 50%"]

@@ -27,6 +27,7 @@ from psoas.store import open_database
 from psoas.web.app import create_app
 from tests.conftest import EXAMPLES
 from tests.factories import load_example_history
+from tests.reports.test_charts import drawn_points
 
 PAGES = ["/", "/intake", "/plan", "/track", "/history", "/library", "/library/couch_stretch"]
 LIBRARY_SHAPES = ["psoas_major", "prolonged_sitting", "pso_rite", "hernia"]
@@ -273,9 +274,13 @@ def test_the_plan_shows_the_screen_the_factors_and_every_why(
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in node:
         node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-    if "anyOf" in node:
-        (node,) = [choice for choice in node["anyOf"] if choice.get("type") != "null"]
-        return _resolve(schema, node)
+    if "anyOf" in node and "properties" not in node:  # beside properties: what must be given
+        choices = [choice for choice in node["anyOf"] if choice.get("type") != "null"]
+        if len(choices) > 1:  # one list said in two ways (tools: distinct tools, or 'none' alone)
+            items = [choice["items"] for choice in choices]
+            values = [value for item in items for value in item.get("enum", [item.get("const")])]
+            return {"type": "array", "items": {"enum": values}}
+        return _resolve(schema, choices[0])
     return node
 
 
@@ -525,6 +530,20 @@ def test_a_chart_address_changes_when_the_records_do(seeded: TestClient) -> None
     assert [src.split("?")[0] for src in after] == [src.split("?")[0] for src in before]
     assert set(after).isdisjoint(before)
     assert seeded.get("/charts/nope.svg").status_code == 404
+
+
+def test_a_chart_and_progress_show_a_new_check_in_at_once(seeded: TestClient) -> None:
+    before = seeded.get("/charts/pain.svg")
+    assert before.status_code == 200
+    assert seeded.get("/api/v1/progress").status_code == 200  # both kept now
+    today = date.today().isoformat()
+    logged = seeded.post("/api/v1/check-ins", json={"day": today, "low_back_pain": 1})
+    assert logged.status_code == 201
+    after = seeded.get("/charts/pain.svg").text
+    assert drawn_points(after) == drawn_points(before.text) + 1  # one more point drawn
+    metrics = seeded.get("/api/v1/progress").json()["metrics"]
+    pain = next(metric for metric in metrics if metric["metric"] == "low_back_pain")
+    assert pain["points"][-1] == {"day": today, "value": 1.0}
 
 
 # --- gates over time on the pages ----------------------------------------------------------

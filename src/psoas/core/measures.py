@@ -12,40 +12,61 @@ which is all :mod:`psoas.core.progress` needs to know of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
 
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.core.bounds import (
+    CONTRACT_CONFIG,
+    DISTINCT,
+    LINE_PATTERN,
+    MAX_BATCH,
+    MAX_LIST,
+    NAME_LENGTH,
+    WHOLE,
+    ContractDate,
+    Note,
+    Rating,
+    TechniqueRef,
+)
 from psoas.core.validation import validate_document
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
 
 MEASURES_SCHEMA: Literal["psoas.measures/1"] = "psoas.measures/1"
 CHECK_IN_SCHEMA: Literal["psoas.checkin/1"] = "psoas.checkin/1"
 
-Rating = Annotated[int, Field(ge=0, le=10)]
+M = TypeVar("M", bound=BaseModel)
+
 Hours = Annotated[float, Field(ge=0, le=24)]
-Activity = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+Activity = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=2, max_length=NAME_LENGTH, pattern=LINE_PATTERN
+    ),
+]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
 
 class ThomasSide(_Strict):
     """The Modified Thomas test on one side."""
 
-    hip_angle_deg: Annotated[float, Field(ge=-45, le=60, strict=False)] | None = None
+    hip_angle_deg: Annotated[float, Field(ge=-45, le=60)] | None = None
     """Thigh angle to the horizontal: positive = above it (short one-joint hip flexors)."""
-    knee_angle_deg: Annotated[float, Field(ge=0, le=150, strict=False)] | None = None
+    knee_angle_deg: Annotated[float, Field(ge=0, le=150)] | None = None
     """Knee flexion; a knee that stays straighter than usual suggests short two-joint flexors.
 
     No cut-off is applied: psoas follows the angle over time (see ``measures.yaml``).
@@ -76,23 +97,55 @@ class PosturalSigns(_Strict):
     exaggerated_lumbar_curve: bool | None = None
 
 
+def _given(*path: str) -> dict[str, Any]:
+    """The JSON Schema of "the field at ``path`` is there, and not null"."""
+    name, *rest = path
+    inner = _given(*rest) if rest else {"not": {"type": "null"}}
+    return {"type": "object", "required": [name], "properties": {name: inner}}
+
+
+def _measures_something_schema(schema: dict[str, Any]) -> None:
+    """What :meth:`Measurement._measures_something` refuses, as a schema says it."""
+    sides = [
+        _given("thomas", side, measure)
+        for side in ("left", "right")
+        for measure in ("hip_angle_deg", "knee_angle_deg", "abduction")
+    ]
+    simple = [
+        _given(name)
+        for name in (
+            "low_back_pain",
+            "hip_pain",
+            "psfs",
+            "stress",
+            "breathing_ease",
+            "sitting_hours",
+            "posture",
+            "global_rating_of_change",
+        )
+    ]
+    schema["anyOf"] = simple + sides
+
+
 class Measurement(_Strict):
     """A dated reassessment; every measure optional, at least one given."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra=_measures_something_schema)
 
     schema_id: Literal["psoas.measures/1"] = Field(default=MEASURES_SCHEMA, alias="schema")
-    taken_on: Annotated[date, Field(strict=False)]
+    taken_on: ContractDate
     low_back_pain: Rating | None = None
     hip_pain: Rating | None = None
     thomas: Thomas | None = None
-    psfs: list[FunctionItem] | None = Field(default=None, min_length=3, max_length=5)
+    psfs: Annotated[list[FunctionItem], DISTINCT] | None = Field(
+        default=None, min_length=3, max_length=5
+    )
     stress: Rating | None = None
     breathing_ease: Rating | None = None
-    sitting_hours: Annotated[Hours, Field(strict=False)] | None = None
+    sitting_hours: Hours | None = None
     posture: PosturalSigns | None = None
-    global_rating_of_change: Annotated[int, Field(ge=-7, le=7)] | None = None
-    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    global_rating_of_change: Annotated[int, Field(ge=-7, le=7), WHOLE] | None = None
+    note: Note | None = None
 
     @field_validator("psfs")
     @classmethod
@@ -157,16 +210,20 @@ class CheckIn(_Strict):
     model_config = ConfigDict(populate_by_name=True)
 
     schema_id: Literal["psoas.checkin/1"] = Field(default=CHECK_IN_SCHEMA, alias="schema")
-    day: Annotated[date, Field(strict=False)]
+    day: ContractDate
     low_back_pain: Rating | None = None
     hip_pain: Rating | None = None
     stress: Rating | None = None
-    sitting_hours: Annotated[Hours, Field(strict=False)] | None = None
-    done: list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]] = []
+    sitting_hours: Hours | None = None
+    done: Annotated[list[TechniqueRef], Field(max_length=MAX_LIST), DISTINCT] = []
     """Technique ids of the plan's items done that day."""
-    red_flags: list[Annotated[RedFlagId, Field(strict=False)]] = []
+    red_flags: Annotated[
+        list[Annotated[RedFlagId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
+    ] = []
     """Warning signs that are new since the last safety screen."""
-    adverse_events: list[Annotated[AdverseEventId, Field(strict=False)]] = []
+    adverse_events: Annotated[
+        list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
+    ] = []
     """Problems noticed after a release since the last check-in (blood in the urine, ...)."""
 
     @field_validator("done", "red_flags", "adverse_events")
@@ -213,6 +270,46 @@ def parse_check_in(data: object, *, source: str = "check-in") -> CheckIn:
     return validate_document(CheckIn, _with_schema(data, CHECK_IN_SCHEMA), source=source)
 
 
+def parse_measurements(data: object, *, source: str) -> list[Measurement]:
+    """One measurement document, or a list of them (a history to import), each named if bad."""
+    items = _batch(data, what="measurements", source=source)
+    return [parse_measurement(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
+
+
+def parse_check_ins(data: object, *, source: str) -> list[CheckIn]:
+    """One check-in document, or a list of them, each named if bad."""
+    items = _batch(data, what="check-ins", source=source)
+    return [parse_check_in(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
+
+
+def _batch(data: object, *, what: str, source: str) -> list[object]:
+    """A document as a list of items: at most :data:`MAX_BATCH`, refused whole beyond."""
+    if not isinstance(data, list):
+        return [data]
+    if len(data) > MAX_BATCH:
+        problem = FieldProblem(
+            "(document)", f"expected at most {MAX_BATCH} {what} at once, got {len(data)}"
+        )
+        raise InvalidDocument(source, [problem])
+    return data
+
+
+def kept_within_bounds(model: type[M], documents: Iterable[dict[str, Any]]) -> list[M]:
+    """Stored documents as models, leaving out any stored before today's bounds held.
+
+    A check-in dated 0001-01-01 or a note holding NUL could be stored once; such a
+    record stays in the store (and in history), but progress, charts and reports
+    leave it out instead of failing on it for good.
+    """
+    kept: list[M] = []
+    for document in documents:
+        try:
+            kept.append(model.model_validate(document))
+        except ValidationError:
+            continue
+    return kept
+
+
 def check_not_in_future(when: date, *, today: date, field: str, source: str) -> None:
     """Refuse a date after ``today``: a typo in the year must not become next year's baseline."""
     if when > today:
@@ -233,7 +330,7 @@ def check_done_in_plan(check_in: CheckIn, plan_techniques: list[str], *, source:
         if technique not in plan_techniques
     ]
     if problems:
-        raise InvalidDocument(source, problems)
+        raise ConflictsWithRecord(source, problems)
 
 
 def _with_schema(data: object, schema: str) -> object:

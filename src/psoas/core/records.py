@@ -7,6 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from psoas.core.bounds import CONTRACT_CONFIG, Label
+from psoas.core.validation import validate_document
+
 
 class RecordKind(StrEnum):
     """What a history entry is."""
@@ -48,3 +51,14 @@ class SavedOutcome(BaseModel):
     """The same answers as a set stored before, not given just now: they lift no pause."""
     first_given: datetime | None = None
     """When these answers were first stored."""
+
+
+class _PersonRef(BaseModel):
+    model_config = CONTRACT_CONFIG
+
+    person: Label
+
+
+def checked_person_label(label: str, *, source: str = "person") -> str:
+    """The label a person's records are kept under: one line, not empty, not too long."""
+    return validate_document(_PersonRef, {"person": label}, source=source).person

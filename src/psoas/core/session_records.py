@@ -13,18 +13,24 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from psoas.content.vocabulary import AdverseEventId, MetricId, SafetyLevel, ToolId
+from psoas.core.bounds import (
+    CONTRACT_CONFIG,
+    DISTINCT,
+    MAX_LIST,
+    WHOLE,
+    Rating,
+    distinct_or_none_alone,
+)
 from psoas.core.session_events import Progress, StepLog, StepOutcome
 from psoas.core.timeline import Phase, SessionKind, Side, Timeline
 from psoas.core.validation import validate_document
-from psoas.errors import FieldProblem, InvalidDocument
-
-Rating = Annotated[int, Field(ge=0, le=10)]
+from psoas.errors import ConflictsWithRecord, FieldProblem
 
 
 class Ratings(BaseModel):
     """How a person feels, each 0 (none, or worst for breathing) to 10; any may be left out."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
     low_back_pain: Rating | None = None
     hip_pain: Rating | None = None
@@ -98,11 +104,17 @@ class Aftermath(BaseModel):
     questions are answered again, and some mean seeking care now.
     """
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
     ratings: Ratings = Ratings()
-    felt: list[Annotated[Felt, Field(strict=False)]] = []
-    adverse_events: list[Annotated[AdverseEventId, Field(strict=False)]] = []
+    felt: Annotated[
+        list[Annotated[Felt, Field(strict=False)]],
+        Field(max_length=MAX_LIST),
+        distinct_or_none_alone(Felt),
+    ] = []
+    adverse_events: Annotated[
+        list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
+    ] = []
 
     @field_validator("felt")
     @classmethod
@@ -233,23 +245,30 @@ class SessionSummary(BaseModel):
     adverse_events: list[AdverseEventId] = []
 
 
+MAX_STEPS = 500
+"""More steps than any session's timeline holds: a checkpoint listing more is refused unread."""
+
+MAX_STEP_SECONDS = 24 * 60 * 60
+"""More time than any step lasts (the timeline then holds each to its own length)."""
+
+
 class CheckpointStep(BaseModel):
     """What a face reports of one step: running seconds spent in it, and how it was left."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
-    spent_seconds: Annotated[float, Field(ge=0, strict=False)] = 0.0
+    spent_seconds: Annotated[float, Field(ge=0, le=MAX_STEP_SECONDS)] = 0.0
     outcome: Annotated[StepOutcome, Field(strict=False)] | None = None
 
 
 class Checkpoint(BaseModel):
     """Where a session run by a face (the browser) is: the same facts the runner checkpoints."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    model_config = CONTRACT_CONFIG
 
-    step_index: Annotated[int, Field(ge=0)]
-    step_elapsed: Annotated[float, Field(ge=0, strict=False)]
-    steps: list[CheckpointStep]
+    step_index: Annotated[int, Field(ge=0, le=MAX_STEPS), WHOLE]
+    step_elapsed: Annotated[float, Field(ge=0, le=MAX_STEP_SECONDS)]
+    steps: Annotated[list[CheckpointStep], Field(max_length=MAX_STEPS)]
     finished: bool = False
 
     def to_progress(self, timeline: Timeline, *, source: str) -> Progress:
@@ -274,7 +293,7 @@ class Checkpoint(BaseModel):
             if self.step_elapsed > current + slack:
                 problems.append(FieldProblem("step_elapsed", f"expected at most {current}"))
         if problems:
-            raise InvalidDocument(source, problems)
+            raise ConflictsWithRecord(source, problems)
         return Progress(
             step_index=self.step_index,
             step_elapsed=min(self.step_elapsed, timeline.steps[self.step_index].duration),

@@ -12,11 +12,13 @@ import difflib
 import types
 import typing
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from psoas.core.bounds import LINE_PATTERN, TEXT_PATTERN, control_character_in
 from psoas.errors import FieldProblem, InvalidDocument
 
 M = TypeVar("M", bound=BaseModel)
@@ -55,6 +57,9 @@ def _describe(model: type[BaseModel], details: ErrorDetails) -> FieldProblem:
         return FieldProblem(location, f"expected one of: {expected}; got {_shown(given)}")
     if kind == "value_error":
         return FieldProblem(location, str(context.get("error", details["msg"])))
+    text_problem = _text_problem(kind, context, given)
+    if text_problem is not None:
+        return FieldProblem(location, text_problem)
     return FieldProblem(location, details["msg"])
 
 
@@ -81,20 +86,59 @@ _BOUNDS = {
 }
 
 
+_TEXT_PATTERNS = {LINE_PATTERN: False, TEXT_PATTERN: True}
+"""Each text pattern of :mod:`psoas.core.bounds`, and whether it allows new lines and tabs."""
+
+SHOWN_LENGTH = 60
+"""A value or unknown field name quoted back in a message is cut to this many characters."""
+
+
+def _text_problem(kind: str, context: dict[str, Any], given: object) -> str | None:
+    """What is wrong with a text value, for the bounds of :mod:`psoas.core.bounds`."""
+    if kind == "string_too_long":
+        length = f", got {len(given)}" if isinstance(given, str) else ""
+        return f"expected at most {context['max_length']} characters{length}"
+    if kind == "string_too_short":
+        least = context["min_length"]
+        return (
+            f"expected at least {least} character{'s' if least != 1 else ''}, got {_shown(given)}"
+        )
+    if kind == "string_pattern_mismatch" and context.get("pattern") in _TEXT_PATTERNS:
+        return _control_character(given, context["pattern"])
+    if kind == "string_unicode":
+        return "expected text, got characters that are not valid Unicode"
+    return None
+
+
+def _control_character(given: object, pattern: str) -> str:
+    lines = _TEXT_PATTERNS[pattern]
+    found = control_character_in(given, lines=lines) if isinstance(given, str) else None
+    where = f" ({found[1]} at character {found[0]})" if found else ""
+    if lines:
+        return f"expected text without control characters{where}; new lines and tabs are fine"
+    return f"expected one line of text without control characters{where}"
+
+
 def _field_path(location: Sequence[int | str]) -> str:
-    return ".".join(str(part) for part in location) or "(document)"
+    return ".".join(_clipped(str(part)) for part in location) or "(document)"
+
+
+def _clipped(text: str) -> str:
+    """Text fit to quote back: printable and short (an unknown key may be anything)."""
+    shown = text if text.isprintable() else repr(text)[1:-1]
+    return shown if len(shown) <= SHOWN_LENGTH else shown[:SHOWN_LENGTH] + "..."
 
 
 def _shown(value: object) -> str:
-    if isinstance(value, str):
-        return f"{value!r} (text)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "nothing"
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list | str):
         return _kind_of(value)
-    return repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return _clipped(repr(value))
 
 
 def _kind_of(value: object) -> str:
@@ -103,8 +147,8 @@ def _kind_of(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, str):
-        return f"{value!r} (text)"
-    return f"{type(value).__name__} {value!r}"
+        return f"{_clipped(repr(value))} (text)"
+    return f"{type(value).__name__} {_clipped(repr(value))}"
 
 
 def _unknown_field(model: type[BaseModel], location: Sequence[int | str]) -> str:

@@ -7,15 +7,25 @@ which unit, and a chart with nothing to show still renders, with a short note
 saying so. SVG output keeps its text as text (searchable, and printed in the
 report's own font) and carries no date or random ids, so the same progress
 gives the same bytes.
+
+A chart's cost and size are bounded whatever the history holds: it draws the
+last :data:`WINDOW_WEEKS` weeks up to the progress's day (and says so on the
+chart when older entries are left out), the adherence chart labels at most
+:data:`MOST_LABELS` weeks, and the session chart the newest :data:`SESSIONS_SHOWN`.
+One check-in dated 1926 once made the adherence chart 5,000 bars and 6 MB.
+Charts are drawn one at a time per process: matplotlib's style settings are
+global, and several figures drawn at once multiply the memory a server needs.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
 import matplotlib
@@ -27,7 +37,7 @@ from numpy.typing import NDArray
 
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import MetricId
-from psoas.core.progress import PAIN_METRICS, Progress, SessionEffect
+from psoas.core.progress import PAIN_METRICS, Point, Progress, SessionEffect, WeekAdherence
 from psoas.core.session_records import RATING_LABELS
 
 ChartFormat = Literal["svg", "png"]
@@ -36,6 +46,13 @@ FORMATS: tuple[ChartFormat, ...] = ("svg", "png")
 SIZE_INCHES = (7.5, 3.6)
 PNG_DPI = 150
 NO_DATA = "No data yet"
+WINDOW_WEEKS = 52
+"""How far back a chart goes from the progress's day: its cost stays flat as history grows."""
+WINDOW_NOTE = f"The last {WINDOW_WEEKS} weeks; earlier entries are not drawn"
+"""Written on a chart that leaves older entries out."""
+NO_DATA_IN_WINDOW = f"Nothing in the last {WINDOW_WEEKS} weeks"
+MOST_LABELS = 12
+"""The most weeks the adherence chart names: more would overlap, and each costs drawing time."""
 
 PAIN_AXIS = "Pain (0-10 points)"
 THOMAS_AXIS = "Hip angle above horizontal (degrees)"
@@ -64,17 +81,35 @@ class Render(Protocol):
     def __call__(self, progress: Progress, fmt: ChartFormat = "svg") -> bytes: ...
 
 
+_DRAWING = threading.Lock()
+"""Held while a chart is drawn: one figure at a time per process (see the module's docstring)."""
+
+
 def _styled(render: Render) -> Render:
-    """Draw and save inside psoas's chart style, without touching the global settings."""
+    """Draw and save inside psoas's chart style (restored afterwards), one chart at a time."""
 
     @functools.wraps(render)
     def styled(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
         if fmt not in FORMATS:
             raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
-        with matplotlib.rc_context(_RC):
+        with _DRAWING, matplotlib.rc_context(_RC):
             return render(progress, fmt)
 
     return styled
+
+
+def window_start(progress: Progress) -> date:
+    """The first day a chart of ``progress`` draws: :data:`WINDOW_WEEKS` weeks back at most."""
+    start = progress.as_of - timedelta(weeks=WINDOW_WEEKS) + timedelta(days=1)
+    return max(start, progress.since) if progress.since else start
+
+
+def _recent(points: Sequence[Point], start: date) -> list[Point]:
+    return [point for point in points if point.day >= start]
+
+
+def _recent_weeks(weeks: Sequence[WeekAdherence], start: date) -> list[WeekAdherence]:
+    return [week for week in weeks if week.week_start + timedelta(days=6) >= start]
 
 
 @dataclass(frozen=True)
@@ -97,12 +132,13 @@ class Chart:
 def pain_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
     """Daily pain, its baseline, and the band inside which a change is not meaningful."""
     figure, axes = _figure()
-    pains = [m for metric in PAIN_METRICS if (m := progress.metric(metric)) and m.points]
-    for colour, pain in zip(_COLOURS, pains, strict=False):
-        days = _days([point.day for point in pain.points])
+    start = window_start(progress)
+    every = [m for metric in PAIN_METRICS if (m := progress.metric(metric)) and m.points]
+    pains = [(pain, points) for pain in every if (points := _recent(pain.points, start))]
+    for colour, (pain, points) in zip(_COLOURS, pains, strict=False):
         axes.plot(
-            days,
-            [p.value for p in pain.points],
+            _days([point.day for point in points]),
+            [p.value for p in points],
             color=colour,
             marker="o",
             markersize=2.5,
@@ -129,8 +165,16 @@ def pain_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
             )
     axes.set_ylim(0, 10)
     axes.set_yticks(range(0, 11, 2))
+    left_out = any(pain.points[0].day < start for pain in every)
     return _finish(
-        figure, axes, PAIN_AXIS, DATE_AXIS, fmt, has_data=bool(pains), columns=len(pains)
+        figure,
+        axes,
+        PAIN_AXIS,
+        DATE_AXIS,
+        fmt,
+        has_data=bool(pains),
+        columns=len(pains),
+        left_out=left_out,
     )
 
 
@@ -138,18 +182,24 @@ def pain_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
 def thomas_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
     """The Modified Thomas test's hip angle, left and right, with the horizontal at 0°."""
     figure, axes = _figure()
-    sides = [
-        (side, colour, m)
+    start = window_start(progress)
+    every = [
+        (side, colour, m.points)
         for side, colour, metric in (
             ("Left hip", _COLOURS[0], MetricId.THOMAS_HIP_ANGLE_LEFT),
             ("Right hip", _COLOURS[1], MetricId.THOMAS_HIP_ANGLE_RIGHT),
         )
         if (m := progress.metric(metric)) and m.points
     ]
+    sides = [
+        (side, colour, points)
+        for side, colour, all_points in every
+        if (points := _recent(all_points, start))
+    ]
     for side, colour, angle in sides:
         axes.plot(
-            _days([p.day for p in angle.points]),
-            [p.value for p in angle.points],
+            _days([p.day for p in angle]),
+            [p.value for p in angle],
             color=colour,
             marker="o",
             markersize=4,
@@ -157,36 +207,52 @@ def thomas_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
             label=side,
         )
     axes.axhline(0, color="#555555", linewidth=0.9, label="Horizontal (0°)")
-    values = [p.value for _, _, angle in sides for p in angle.points]
+    values = [p.value for _, _, angle in sides for p in angle]
     low, high = min([0.0, *values]), max([10.0, *values])
     axes.set_ylim(low - 2, high + 2)
-    return _finish(figure, axes, THOMAS_AXIS, DATE_AXIS, fmt, has_data=bool(sides), columns=3)
+    left_out = any(points[0].day < start for _, _, points in every)
+    return _finish(
+        figure,
+        axes,
+        THOMAS_AXIS,
+        DATE_AXIS,
+        fmt,
+        has_data=bool(sides),
+        columns=3,
+        left_out=left_out,
+    )
 
 
 @_styled
 def adherence_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
-    """Per ISO week, the share of what the plan asked for that was done."""
+    """Per ISO week, the share of what the plan asked for that was done.
+
+    Up to :data:`MOST_LABELS` weeks each bar is labelled with its percentage; over a
+    longer span every few weeks are named (the newest always) and the bars speak alone.
+    """
     figure, axes = _figure()
-    weeks = progress.adherence
+    weeks = _recent_weeks(progress.adherence, window_start(progress))
     positions = list(range(len(weeks)))
     heights = [100 * week.ratio if week.ratio is not None else 0.0 for week in weeks]
     bars = axes.bar(positions, heights, color=_COLOURS[0], width=0.7)
-    labels = [f"{100 * week.ratio:.0f}%" if week.ratio is not None else "" for week in weeks]
-    axes.bar_label(bars, labels=labels, padding=2, fontsize=7)
-    for position, week in zip(positions, weeks, strict=True):
-        if week.ratio is None:
-            axes.text(
-                position,
-                2,
-                "nothing due",
-                rotation=90,
-                ha="center",
-                va="bottom",
-                fontsize=7,
-                color="#555555",
-            )
-    if progress.adherence_overall is not None:
-        overall = 100 * progress.adherence_overall
+    if len(weeks) <= MOST_LABELS:
+        labels = [f"{100 * week.ratio:.0f}%" if week.ratio is not None else "" for week in weeks]
+        axes.bar_label(bars, labels=labels, padding=2, fontsize=7)
+        for position, week in zip(positions, weeks, strict=True):
+            if week.ratio is None:
+                axes.text(
+                    position,
+                    2,
+                    "nothing due",
+                    rotation=90,
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color="#555555",
+                )
+    planned = sum(week.planned for week in weeks)
+    if planned:
+        overall = 100 * sum(week.done for week in weeks) / planned
         axes.axhline(
             overall,
             color=_COLOURS[1],
@@ -194,11 +260,15 @@ def adherence_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
             linewidth=0.9,
             label=f"Overall: {overall:.0f}%",
         )
-    axes.set_xticks(positions, [_short_day(week.week_start) for week in weeks])
+    step = math.ceil(len(weeks) / MOST_LABELS) or 1
+    named = positions[::-1][::step][::-1]  # counted back from the newest week, always named
+    axes.set_xticks(named, [_short_day(weeks[n].week_start) for n in named])
+    axes.set_xlim(-0.6, max(1, len(weeks)) - 0.4)
     axes.set_ylim(0, 100)
-    if len(weeks) > 12:
-        axes.tick_params(axis="x", labelrotation=45)
-    return _finish(figure, axes, ADHERENCE_AXIS, WEEK_AXIS, fmt, has_data=bool(weeks))
+    left_out = len(weeks) < len(progress.adherence)
+    return _finish(
+        figure, axes, ADHERENCE_AXIS, WEEK_AXIS, fmt, has_data=bool(weeks), left_out=left_out
+    )
 
 
 @_styled
@@ -208,8 +278,9 @@ def session_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
     Only ratings given both before and after are drawn; a session without any is left out.
     """
     figure, axes = _figure()
+    start = window_start(progress)
     rated = [effect for effect in progress.session_effects.sessions if _paired(effect)]
-    sessions = rated[-SESSIONS_SHOWN:]
+    sessions = [effect for effect in rated if effect.day >= start][-SESSIONS_SHOWN:]
     names = {name for s in sessions for name in _paired(s)}
     ratings = [name for name in RATING_LABELS if name in names] + sorted(names - set(RATING_LABELS))
     width = 0.8 / max(1, len(ratings))
@@ -264,6 +335,7 @@ def session_chart(progress: Progress, fmt: ChartFormat = "svg") -> bytes:
         fmt,
         has_data=bool(sessions),
         columns=len(ratings),
+        left_out=any(effect.day < start for effect in rated),
     )
 
 
@@ -277,26 +349,28 @@ CHARTS: tuple[Chart, ...] = (
         "pain",
         "Pain over time",
         "Daily pain ratings with the baseline (dashed) and the band within which a change is "
-        "too small to matter.",
+        f"too small to matter, over the last {WINDOW_WEEKS} weeks at most.",
         pain_chart,
     ),
     Chart(
         "thomas",
         "Modified Thomas test: hip angle",
-        "The thigh's angle above the horizontal on each side; lower is longer hip flexors.",
+        "The thigh's angle above the horizontal on each side; lower is longer hip flexors "
+        f"(the last {WINDOW_WEEKS} weeks at most).",
         thomas_chart,
     ),
     Chart(
         "adherence",
         "Adherence per week",
-        "The share of the plan's items that were done, week by week.",
+        f"The share of the plan's items that were done, week by week, over the last "
+        f"{WINDOW_WEEKS} weeks at most.",
         adherence_chart,
     ),
     Chart(
         "sessions",
         "Before and after each session",
         "Each rating before a guided session (hollow) and after it (filled), with the change; "
-        f"the last {SESSIONS_SHOWN} sessions.",
+        f"the last {SESSIONS_SHOWN} sessions within {WINDOW_WEEKS} weeks.",
         session_chart,
     ),
 )
@@ -325,15 +399,22 @@ def _finish(
     *,
     has_data: bool,
     columns: int = 1,
+    left_out: bool = False,
 ) -> bytes:
+    """Axis titles, the note when there is nothing to draw, the legend; the file's bytes.
+
+    ``left_out``: the history holds entries older than the window, which the chart says.
+    """
     axes.set_ylabel(ylabel)
     axes.set_xlabel(xlabel)
+    if left_out and has_data:
+        axes.set_title(WINDOW_NOTE, loc="left", fontsize=8, color="#555555")
     if not has_data:
         axes.set_xticks([])
         axes.text(
             0.5,
             0.5,
-            NO_DATA,
+            NO_DATA_IN_WINDOW if left_out else NO_DATA,
             transform=axes.transAxes,
             ha="center",
             va="center",
@@ -374,6 +455,8 @@ def _cycle(colours: Sequence[str], count: int) -> list[str]:
 __all__ = [
     "CHARTS",
     "FORMATS",
+    "MOST_LABELS",
+    "WINDOW_WEEKS",
     "Chart",
     "ChartFormat",
     "adherence_chart",
@@ -381,4 +464,5 @@ __all__ = [
     "render_all",
     "session_chart",
     "thomas_chart",
+    "window_start",
 ]

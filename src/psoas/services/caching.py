@@ -1,44 +1,86 @@
-"""Small thread-safe caches for results that are costly to make and cheap to key.
+"""Thread-safe caches for results that are costly to make and cheap to key, each made once.
 
 Every key used with them includes the store's version of the person's records
 (:func:`psoas.services.tracking.data_version`): a change made by this process
 makes the next request compute afresh, and one made by another process (the CLI
 beside the web app) within a second.
+
+A missing key is made once (single flight): the first caller makes it while the
+others asking for the same key wait for that result instead of making it too.
+After a write every request misses at once (a browser asks for the dashboard and
+its four charts together), and without this each of them paid for the same work.
+The values themselves are kept in a cachetools LRU cache; cachetools' own
+``cached(..., lock=...)`` only guards the cache, so two callers could both make a value.
 """
 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from typing import Generic, TypeVar
+
+from cachetools import LRUCache
 
 V = TypeVar("V")
 
+_enabled = True
 
-class LruCache(Generic[V]):
-    """The newest ``size`` values by key."""
+
+def set_enabled(enabled: bool) -> None:
+    """Keep values (the default), or make every value afresh in this process (a cold benchmark)."""
+    global _enabled
+    _enabled = enabled
+
+
+class SingleFlightCache(Generic[V]):
+    """The newest ``size`` values by key, each made by one caller while the others wait."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._kept: OrderedDict[Hashable, V] = OrderedDict()
+        self._kept: LRUCache[Hashable, V] = LRUCache(maxsize=size)
+        self._making: dict[Hashable, Future[V]] = {}
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Hashable, make: Callable[[], V]) -> V:
-        """The value kept for ``key``, or ``make()`` kept for next time."""
+        """The value kept for ``key``, or ``make()`` kept for next time.
+
+        A caller that finds the key being made waits for it, and gets the same value
+        (or the same error). ``make`` must not ask this cache for the same key.
+        """
+        if not _enabled:
+            return make()
         with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
+            try:
                 return self._kept[key]
-        value = make()  # outside the lock: two threads may both make it; both are right
+            except KeyError:
+                pass
+            making = self._making.get(key)
+            if making is None:
+                making = self._making[key] = Future()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            return making.result()
+        try:
+            value = make()
+        except BaseException as error:
+            with self._lock:
+                del self._making[key]
+            making.set_exception(error)
+            raise
         with self._lock:
             self._kept[key] = value
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            del self._making[key]
+        making.set_result(value)
         return value
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._kept)
+
     def clear(self) -> None:
-        """Forget everything (for tests)."""
+        """Forget every kept value (values being made are still handed to their waiters)."""
         with self._lock:
             self._kept.clear()

@@ -10,9 +10,8 @@ from psoas.content import load_knowledge_base
 from psoas.core.assessment import Assessment, assess
 from psoas.core.intake import Intake, parse_intake
 from psoas.core.planning import Plan, build_plan
-from psoas.core.records import SavedOutcome
+from psoas.core.records import SavedOutcome, checked_person_label
 from psoas.documents import read_document
-from psoas.errors import FieldProblem, InvalidDocument
 from psoas.services import gates
 from psoas.store import Database
 from psoas.store import repository as repo
@@ -26,11 +25,7 @@ def read_intake(path: Path) -> Intake:
 
 def check_person_label(label: str) -> str:
     """A person's name as given on the command line or in a form, trimmed and checked."""
-    cleaned = label.strip()
-    if not cleaned or len(cleaned) > 200:
-        problem = FieldProblem("person", "expected a name of 1 to 200 characters")
-        raise InvalidDocument("--person", [problem])
-    return cleaned
+    return checked_person_label(label.strip(), source="--person")
 
 
 def assessment_of(intake: Intake) -> Assessment:
@@ -113,7 +108,7 @@ def _save(
     assessment: Assessment,
     answered_now: bool,
 ) -> tuple[SavedOutcome, AssessmentRow]:
-    person_row = repo.get_or_create_person(session, label=person)
+    person_row = repo.get_or_create_person(session, label=checked_person_label(person))
     intake_row, intake_is_new = repo.save_intake(
         session, person=person_row, document=intake.to_document(), source=source
     )

@@ -3,22 +3,33 @@
 A report is written to a temporary file beside the target and moved into
 place only when complete, so a failure (a missing font library, a full
 disk) never leaves a half-written PDF where the last good one was.
+
+PDFs are printed one at a time per process, as charts are drawn (WeasyPrint
+takes tens of megabytes while it works: several at once in a server would
+multiply that); a report's charts cover a window of dates (:mod:`psoas.reports.charts`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import FieldProblem, InvalidDocument, PsoasError
+from psoas.errors import (
+    ConflictsWithRecord,
+    FieldProblem,
+    InvalidDocument,
+    PsoasError,
+    UnknownId,
+)
 from psoas.reports import charts
 from psoas.reports.report import ReportData, render_html, render_pdf
 from psoas.services import care, tracking
-from psoas.services.caching import LruCache
+from psoas.services.caching import SingleFlightCache
 from psoas.services.files import write_file
 from psoas.services.sessions import list_sessions
 from psoas.store import Database
@@ -63,7 +74,7 @@ def report_data(
         problem = FieldProblem(
             "person", f"{person!r} has no safety screen yet; a report starts with one"
         )
-        raise InvalidDocument("psoas report", [problem])
+        raise ConflictsWithRecord("psoas report", [problem])
     sessions = [
         summary
         for summary in list_sessions(database, person=person)
@@ -84,15 +95,23 @@ def report_data(
 
 def write_report(data: ReportData, *, fmt: ReportFormat, out: Path) -> Path:
     """Render the report and write it to ``out`` in one piece."""
-    html = render_html(data)
-    content = html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
-    write_file(out, content, option="--out")
+    write_file(out, _rendered(data, fmt), option="--out")
     return out
+
+
+_PRINTING = threading.Lock()
+"""Held while a PDF is printed: one at a time per process (see the module's docstring)."""
+
+
+def _rendered(data: ReportData, fmt: ReportFormat) -> bytes:
+    html = render_html(data)
+    return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
 
 
 def _pdf(html: str) -> bytes:
     try:
-        return render_pdf(html)
+        with _PRINTING:
+            return render_pdf(html)
     except OSError as error:  # WeasyPrint could not load pango or a font
         raise PsoasError(
             f"the PDF could not be drawn ({error}); install Debian's libpango-1.0-0 and "
@@ -104,31 +123,33 @@ def report_bytes(
     database: Database, *, person: str, today: date, fmt: ReportFormat, since: date | None = None
 ) -> bytes:
     """The report as the bytes of an HTML or PDF file (for a download)."""
-    html = render_html(report_data(database, person=person, today=today, since=since))
-    return html.encode("utf-8") if fmt is ReportFormat.HTML else _pdf(html)
+    return _rendered(report_data(database, person=person, today=today, since=since), fmt)
 
 
-def chart_svgs(found: Progress) -> dict[str, str]:
-    """Every chart as SVG text to inline in a page (:func:`inline_svg`), by name (``pain`` …)."""
-    return {
-        chart.name: inline_svg(chart.render(found, "svg").decode("utf-8"), prefix=chart.name)
-        for chart in charts.CHARTS
-    }
+def progress_chart(database: Database, *, person: str, today: date, name: str) -> str:
+    """One chart of the person's progress as SVG to inline, drawn once per change of their records.
 
-
-def progress_charts(database: Database, *, person: str, today: date) -> dict[str, str]:
-    """:func:`chart_svgs` of the person's progress, drawn once per change of their records.
-
-    Drawing four charts takes a good part of a second; the key is the one progress
-    itself is kept by (the store's version of the records, and the day).
+    Each chart is kept on its own, by the key progress itself is kept by (the store's
+    version of the records, and the day) and its name: a page asks for its charts at
+    once, and each request draws only its own chart (the first to ask draws it while
+    any other request for it waits).
     """
-    key = (tracking.data_version(database, person=person), today)
+    chart = _CHART_BY_NAME.get(name)
+    if chart is None:
+        raise UnknownId("chart", name, sorted(_CHART_BY_NAME))
+    key = (tracking.data_version(database, person=person), today, name)
     return _CHARTS.get_or_make(
-        key, lambda: chart_svgs(tracking.progress(database, person=person, today=today))
+        key,
+        lambda: inline_svg(
+            chart.render(tracking.progress(database, person=person, today=today), "svg").decode(),
+            prefix=name,
+        ),
     )
 
 
-_CHARTS: LruCache[dict[str, str]] = LruCache(size=8)
+_CHART_BY_NAME = {chart.name: chart for chart in charts.CHARTS}
+_CHARTS: SingleFlightCache[str] = SingleFlightCache(size=4 * len(charts.CHARTS))
+"""The newest four versions of each chart (versions of one person, or of four)."""
 
 
 _BEFORE_SVG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)

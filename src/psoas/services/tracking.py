@@ -35,9 +35,10 @@ from psoas.core.measures import (
     Measurement,
     check_done_in_plan,
     check_not_in_future,
-    parse_check_in,
-    parse_measurement,
+    kept_within_bounds,
 )
+from psoas.core.measures import parse_check_ins as parse_check_ins  # the faces' batch readers
+from psoas.core.measures import parse_measurements as parse_measurements
 from psoas.core.planning import Plan, ProgramPhase, build_plan
 from psoas.core.progress import (
     PlanSpan,
@@ -47,11 +48,12 @@ from psoas.core.progress import (
     compute_progress,
     plan_span,
 )
+from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import UnknownId
 from psoas.services import gates
-from psoas.services.caching import LruCache
+from psoas.services.caching import SingleFlightCache
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import PersonRow
@@ -109,7 +111,7 @@ def record_measurements(
         check_not_in_future(measurement.taken_on, today=today, field="taken_on", source=where)
     documents = [measurement.to_document() for measurement in measurements]
     with database.transaction() as session:
-        person_row = repo.lock_person(session, label=person)
+        person_row = repo.lock_person(session, label=checked_person_label(person))
         references = gates.pain_references(session, person_row)
         for measurement, document in zip(measurements, documents, strict=True):
             repo.save_measurement(
@@ -147,9 +149,9 @@ def record_check_ins(
     screened_plan = None
     stored = []
     with database.transaction() as session:
-        person_row = repo.lock_person(session, label=person)
-        screen = gates.current_screen(session, person_row)
-        references = gates.pain_references(session, person_row, current=screen)
+        person_row = repo.lock_person(session, label=checked_person_label(person))
+        context = gates.write_context(session, person_row, store_serial=database.serial)
+        screen, references = context.screen, context.references
         if any(check_in.done for check_in in check_ins):
             latest = _current_plan(session, person_row, current=screen)
             in_plan = [item.technique for item in latest.items] if latest else []
@@ -157,15 +159,18 @@ def record_check_ins(
                 where = _item_source(source, n, len(check_ins))
                 check_done_in_plan(check_in, in_plan, source=where)
         for check_in in check_ins:
-            earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
-            whole = check_in
-            if earlier is not None:
+            document = check_in.to_document()
+            if not repo.add_check_in(
+                session, person=person_row, day=check_in.day, document=document
+            ):
+                earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
+                assert earlier is not None  # the person's lock keeps it there
                 whole = CheckIn.model_validate(earlier.document).merged_with(check_in)
                 merged += 1
-            document = whole.to_document()
-            repo.save_check_in(
-                session, person=person_row, day=whole.day, document=document, earlier=earlier
-            )
+                document = whole.to_document()
+                repo.save_check_in(
+                    session, person=person_row, day=whole.day, document=document, earlier=earlier
+                )
             stored.append(document)
             if check_in.red_flags:
                 screened = _screen_again(session, person_row, check_in)
@@ -186,6 +191,13 @@ def record_check_ins(
                 session, person_row, check_in.adverse_events, session_id=None
             )
             pauses += [pause for pause in (signs, problems) if pause is not None]
+    if not pauses and rescreen is None and not impossible:
+        gates.keep_write_context(
+            person_row,
+            context,
+            store_serial=database.serial,
+            rated=[(c.day, c.values()) for c in check_ins],
+        )
     return TrackingOutcome(
         person=person_row.label,
         recorded=len(check_ins),
@@ -300,8 +312,8 @@ def _version(session: Session, person_row: PersonRow) -> tuple[Any, ...]:
     return (person_row.id, *repo.tracking_version(session, person_id=person_row.id))
 
 
-_PROGRESS: LruCache[Progress] = LruCache(size=32)
-_PROGRESS_JSON: LruCache[bytes] = LruCache(size=32)
+_PROGRESS: SingleFlightCache[Progress] = SingleFlightCache(size=8)  # 1-2 MB each at 2 years
+_PROGRESS_JSON: SingleFlightCache[bytes] = SingleFlightCache(size=8)
 
 
 def current_plan(database: Database, *, person: str) -> Plan | None:
@@ -356,31 +368,14 @@ def read_check_ins(path: Path) -> list[CheckIn]:
     return parse_check_ins(read_document(path), source=str(path))
 
 
-def parse_measurements(data: object, *, source: str) -> list[Measurement]:
-    """One measurement document, or a list of them (a whole history to import)."""
-    items = data if isinstance(data, list) else [data]
-    return [parse_measurement(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
-
-
-def parse_check_ins(data: object, *, source: str) -> list[CheckIn]:
-    """One check-in document, or a list of them."""
-    items = data if isinstance(data, list) else [data]
-    return [parse_check_in(item, source=f"{source}[{n}]") for n, item in enumerate(items)]
-
-
 def find_person(session: Session, person: str) -> PersonRow:
     """The stored person called ``person``, or an error that suggests near names."""
     row = repo.find_person(session, label=person)
     if row is None:
         labels = [found.label for found, _ in repo.list_people(session)]
         close = difflib.get_close_matches(person, labels, n=2)
-        hint = (
-            f"did you mean {' or '.join(repr(label) for label in close)}?"
-            if close
-            else "start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
-        )
-        problem = FieldProblem("person", f"nothing is stored for {person!r} yet; {hint}")
-        raise InvalidDocument("--person", [problem])
+        start = "nothing is stored yet; start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
+        raise UnknownId("person", person, close, otherwise=start)
     return row
 
 
@@ -388,14 +383,13 @@ def _progress_inputs(
     session: Session, person_row: PersonRow
 ) -> tuple[list[Measurement], list[CheckIn], list[SessionEffect], list[PlanSpan]]:
     """Everything stored that progress is computed from, as core types."""
-    measurements = [
-        Measurement.model_validate(row.document)
-        for row in repo.measurements_of(session, person_id=person_row.id)
-    ]
-    check_ins = [
-        CheckIn.model_validate(row.document)
-        for row in repo.check_ins_of(session, person_id=person_row.id)
-    ]
+    measurements = kept_within_bounds(
+        Measurement,
+        (row.document for row in repo.measurements_of(session, person_id=person_row.id)),
+    )
+    check_ins = kept_within_bounds(
+        CheckIn, (row.document for row in repo.check_ins_of(session, person_id=person_row.id))
+    )
     effects = [
         _effect(row)
         for row in repo.session_ratings_of(

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
-from psoas.core.schemas import ContractName, json_schema
+from psoas.core.assessment import Assessment
+from psoas.core.planning import Plan
 from psoas.errors import UnknownId
 from psoas.services import care, tracking
+from psoas.web.api_models import json_body
 from psoas.web.deps import DatabaseDep, JsonBody, PersonDep
+from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 
-router = APIRouter(tags=["intake"])
+router = APIRouter(tags=["intake"], responses=error_responses(*ALWAYS))
 
-INTAKE_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": json_schema(ContractName.INTAKE)}},
-    }
-}
+INTAKE_BODY = json_body("Intake")
+SENT_AN_INTAKE = error_responses(*WITH_BODY)
 
 
-@router.post("/assessments", openapi_extra=INTAKE_BODY)
-def assess(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+@router.post("/assessments", openapi_extra=INTAKE_BODY, responses=SENT_AN_INTAKE)
+def assess(body: JsonBody, database: DatabaseDep, person: PersonDep) -> Assessment:
     """Screen an intake for safety and profile the causes; the result is kept."""
     intake = care.parse_intake_document(body, source="intake")
     assessment = care.assessment_of(intake)
@@ -34,11 +31,11 @@ def assess(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str
         assessment=assessment,
         answered_now=True,  # the form was just answered
     )
-    return assessment.to_document()
+    return assessment
 
 
-@router.post("/plans", openapi_extra=INTAKE_BODY)
-def plan(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+@router.post("/plans", openapi_extra=INTAKE_BODY, responses=SENT_AN_INTAKE)
+def plan(body: JsonBody, database: DatabaseDep, person: PersonDep) -> Plan:
     """Assess an intake and build its plan; intake, assessment and plan are kept."""
     intake = care.parse_intake_document(body, source="intake")
     assessment, program = care.plan_of(intake)
@@ -51,22 +48,22 @@ def plan(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, 
         plan=program,
         answered_now=True,  # the form was just answered
     )
-    return program.to_document()
+    return program
 
 
-@router.get("/assessment")
-def latest_assessment(database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+@router.get("/assessment", responses=error_responses(404))
+def latest_assessment(database: DatabaseDep, person: PersonDep) -> Assessment:
     """The newest safety screen: the one that decides what may be done now."""
     found = care.latest_assessment(database, person=person)
     if found is None:
         raise UnknownId("assessment", "latest")
-    return found.to_document()
+    return found
 
 
-@router.get("/plan")
-def current_plan(database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+@router.get("/plan", responses=error_responses(404))
+def current_plan(database: DatabaseDep, person: PersonDep) -> Plan:
     """The plan in force."""
     found = tracking.current_plan(database, person=person)
     if found is None:
         raise UnknownId("plan", "current")
-    return found.to_document()
+    return found

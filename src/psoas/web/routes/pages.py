@@ -41,9 +41,9 @@ from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
 from psoas.core.records import HistoryEntry, RecordKind
 from psoas.core.session_records import RATING_LABELS, RATING_QUESTIONS
-from psoas.errors import InvalidDocument, PsoasError, UnknownId
+from psoas.errors import PsoasError, UnknownId
 from psoas.services import care, gates, history, library, reminders, tracking
-from psoas.services.caching import LruCache
+from psoas.services.caching import SingleFlightCache
 from psoas.services.sessions import list_sessions
 from psoas.services.storage import Database
 from psoas.web.deps import DatabaseDep, PersonDep
@@ -129,7 +129,7 @@ def dashboard(request: Request, database: DatabaseDep, person: PersonDep) -> HTM
     return HTMLResponse(body)
 
 
-_DASHBOARDS: LruCache[bytes] = LruCache(size=8)
+_DASHBOARDS: SingleFlightCache[bytes] = SingleFlightCache(size=8)
 
 
 def _dashboard(request: Request, database: Database, person: str) -> HTMLResponse:
@@ -255,7 +255,7 @@ def _history(database: Database, person: str) -> list[HistoryEntry]:
 def _progress(database: Database, person: str) -> Progress | None:
     try:
         return tracking.progress(database, person=person, today=date.today())
-    except InvalidDocument:  # nothing stored for this person yet
+    except UnknownId:  # nothing stored for this person yet
         return None
 
 
@@ -296,10 +296,10 @@ def chart(name: str, database: DatabaseDep, person: PersonDep) -> Response:
     """One progress chart as SVG (drawn once per change of the records, then kept)."""
     if name not in CHART_CAPTIONS:
         raise UnknownId("chart", name, sorted(CHART_CAPTIONS))
-    from psoas.services.reporting import progress_charts  # matplotlib: only when drawn
+    from psoas.services.reporting import progress_chart  # matplotlib: only when drawn
 
     return Response(
-        progress_charts(database, person=person, today=date.today())[name],
+        progress_chart(database, person=person, today=date.today(), name=name),
         media_type="image/svg+xml",
         headers={"Cache-Control": "private, max-age=31536000, immutable"},
     )

@@ -39,7 +39,7 @@ from psoas.core.session_records import (
 from psoas.core.timeline import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, SessionKind
 from psoas.errors import InvalidDocument, SafetyStop
 from psoas.services import care, gates, sessions
-from psoas.web.deps import DatabaseDep, PersonDep, SettingsDep
+from psoas.web.deps import DatabaseDep, PersonDep, SessionId, SettingsDep
 from psoas.web.routes.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -126,7 +126,7 @@ def start_page(request: Request, database: DatabaseDep, person: PersonDep) -> HT
 
 @router.get("/session/{session_id}", response_class=HTMLResponse)
 def run_page(
-    request: Request, session_id: int, database: DatabaseDep, settings: SettingsDep
+    request: Request, session_id: SessionId, database: DatabaseDep, settings: SettingsDep
 ) -> HTMLResponse:
     """The running session (the script takes it from here)."""
     record = sessions.session_record(database, session_id=session_id)

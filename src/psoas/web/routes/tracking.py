@@ -6,22 +6,32 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
-from psoas.core.schemas import ContractName, json_schema
+from psoas.core.gates import ReleaseStatus
+from psoas.core.progress import Progress
+from psoas.core.reminders import TIME_OF_DAY_PATTERN, WORK_DAYS_PATTERN, known_time_zones
+from psoas.core.validation import validate_document
 from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
-from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep
+from psoas.web.api_models import ChangeReport, CheckInsRecorded, MeasuresRecorded, json_body
+from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep, SinceDay
+from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 
-router = APIRouter(tags=["tracking"])
+router = APIRouter(tags=["tracking"], responses=error_responses(*ALWAYS))
+
+A_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+TimeOfDay = Annotated[str, Query(pattern=TIME_OF_DAY_PATTERN, description="HH:MM, local time.")]
 
 
-def _body(contract: ContractName) -> dict[str, Any]:
-    one = json_schema(contract)
-    schema = {"oneOf": [one, {"type": "array", "items": one}]}
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
-@router.post("/measures", status_code=201, openapi_extra=_body(ContractName.MEASURES))
+@router.post(
+    "/measures",
+    status_code=201,
+    response_model=MeasuresRecorded,
+    openapi_extra=json_body("Measurement", one_or_list=True),
+    responses=error_responses(*WITH_BODY),
+)
 def record_measures(
     body: JsonBody, database: DatabaseDep, person: PersonDep, followups: FollowUpsDep
 ) -> dict[str, Any]:
@@ -37,7 +47,13 @@ def record_measures(
     return _outcome(outcome)
 
 
-@router.post("/check-ins", status_code=201, openapi_extra=_body(ContractName.CHECKIN))
+@router.post(
+    "/check-ins",
+    status_code=201,
+    response_model=CheckInsRecorded,
+    openapi_extra=json_body("CheckIn", one_or_list=True),
+    responses=error_responses(*WITH_BODY, 409),
+)
 def record_check_ins(
     body: JsonBody, database: DatabaseDep, person: PersonDep, followups: FollowUpsDep
 ) -> dict[str, Any]:
@@ -53,16 +69,25 @@ def record_check_ins(
     return _outcome(outcome)
 
 
-@router.post("/changes", status_code=201)
-def something_changed(body: JsonBody, database: DatabaseDep, person: PersonDep) -> dict[str, Any]:
+@router.post(
+    "/changes",
+    status_code=201,
+    openapi_extra=json_body("ChangeReport"),
+    responses=error_responses(*WITH_BODY),
+)
+def something_changed(body: JsonBody, database: DatabaseDep, person: PersonDep) -> ReleaseStatus:
     """The person says something has changed since their safety answers: release pauses."""
-    del body  # nothing to read: the request is the statement
+    validate_document(ChangeReport, body, source="change")  # an object; nothing in it is read
     gates.report_change(database, person=person, day=date.today())
-    return gates.status(database, person=person, today=date.today()).model_dump(mode="json")
+    return gates.status(database, person=person, today=date.today())
 
 
-@router.get("/progress", response_class=Response)
-def progress(database: DatabaseDep, person: PersonDep, since: date | None = None) -> Response:
+@router.get(
+    "/progress",
+    response_class=JSONResponse,
+    responses={200: {"model": Progress}, **error_responses(404, 422)},
+)
+def progress(database: DatabaseDep, person: PersonDep, since: SinceDay = None) -> Response:
     """Change against baseline and a month ago, adherence, streaks, session effects, advice.
 
     ``psoas.progress/1`` (``psoas schema progress``), serialised by pydantic directly:
@@ -72,12 +97,22 @@ def progress(database: DatabaseDep, person: PersonDep, since: date | None = None
     return Response(found, media_type="application/json")
 
 
-@router.get("/report")
+@router.get(
+    "/report",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The report as a file to keep",
+            "content": {"application/pdf": A_FILE, "text/html": {"schema": {"type": "string"}}},
+        },
+        **error_responses(404, 409, 422),
+    },
+)
 def report(
     database: DatabaseDep,
     person: PersonDep,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
-    since: date | None = None,
+    since: SinceDay = None,
 ) -> Response:
     """The progress report as a download (PDF through WeasyPrint, or self-contained HTML)."""
     from psoas.services.reporting import ReportFormat, report_bytes
@@ -93,15 +128,39 @@ def report(
     )
 
 
-@router.get("/reminders.ics")
+@router.get(
+    "/reminders.ics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "An iCalendar file of reminders",
+            "content": {"text/calendar": {"schema": {"type": "string"}}},
+        },
+        **error_responses(404, 409, 422),
+    },
+)
 def reminders_calendar(
     database: DatabaseDep,
     person: PersonDep,
-    work_start: str = "09:00",
-    work_end: str = "17:00",
-    work_days: str = "mon-fri",
-    practice_at: str = "18:00",
-    timezone: str | None = None,
+    work_start: TimeOfDay = "09:00",
+    work_end: Annotated[
+        str, Query(pattern=TIME_OF_DAY_PATTERN, description="After work_start (HH:MM).")
+    ] = "17:00",
+    work_days: Annotated[
+        str,
+        Query(
+            description="Like mon-fri, or mon,wed,fri.",
+            json_schema_extra={"pattern": WORK_DAYS_PATTERN},  # checked, in words, by the service
+        ),
+    ] = "mon-fri",
+    practice_at: TimeOfDay = "18:00",
+    timezone: Annotated[
+        str | None,
+        Query(
+            description="An IANA time zone; the server's own when left out.",
+            json_schema_extra={"enum": sorted(known_time_zones())},
+        ),
+    ] = None,
 ) -> Response:
     """The plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
     hours = reminders.work_hours_from_options(
