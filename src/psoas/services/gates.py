@@ -48,7 +48,6 @@ from psoas.core.gates import (
     warning_sign_pause,
 )
 from psoas.core.intake import Intake, parse_intake
-from psoas.core.progress import baselines
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import AssessmentRow, PersonRow
@@ -209,6 +208,10 @@ def pain_references(
         else repo.latest_answered_assessment(session, person_id=person_row.id)
     )
     since = answered.created_at.astimezone().date() if answered else None
+    # Here, not at the top: the progress rules are a tenth of what psoas plan imports,
+    # and only a rating being recorded needs its baseline.
+    from psoas.core.progress import baselines
+
     return PainReferences(
         intake,
         baselines(dated, PAIN_METRICS, knowledge),
