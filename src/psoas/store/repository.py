@@ -568,10 +568,11 @@ def add_check_in(
 @lru_cache(maxsize=2)
 def _new_check_in(dialect: str) -> Executable:
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = CheckInRow.metadata.tables[CheckInRow.__tablename__]  # Core: no ORM bookkeeping
     return (
-        insert(CheckInRow)
-        .on_conflict_do_nothing(index_elements=[CheckInRow.person_id, CheckInRow.day])
-        .returning(CheckInRow.id)
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.person_id, table.c.day])
+        .returning(table.c.id)
     )
 
 
