@@ -18,9 +18,10 @@ dropped after) the store gets the plan of ``examples/desk-worker.yaml`` for "me"
    the write p99 as a ratio of the health p99. Target: 0 errors, at most 5x.
    Afterwards every acknowledged check-in is looked up: its day is stored, with its pain
    rating unless a later write of that day replaced it, and its item among the day's done.
-2. **One at a time.** In this process, over the same store, the median of ``--single``
-   check-ins each recorded alone through the service (``tracking.record_check_ins``, a
-   new day each: the whole write path, the person's lock and the rules included) against
+2. **One at a time.** In this process, over a new store with the same plan and a month
+   of daily check-ins, the median of ``--single`` check-ins each recorded alone through
+   the service (``tracking.record_check_ins``, the next new day each, as a person logs:
+   the whole write path, the person's lock and the safety checks included) against
    the median of the same row inserted by one plain SQL ``INSERT`` in its own
    transaction on the same engine (same durability settings), interleaved so noise hits
    both alike. Target: at most 2x.
@@ -114,6 +115,8 @@ def main() -> None:
                 writes, acknowledged = asyncio.run(_load(base, options, techniques, write=True))
             lost = _lost(url, acknowledged)
             _report(health, writes, lost)
+        with _store(backend, options.postgres_url) as url:
+            _store_a_plan(url)
             _single(url, options.single)
 
 
@@ -298,7 +301,14 @@ def _single(url: str, count: int) -> None:
             person = repo.find_person(session, label="me")
             assert person is not None
             person_id = person.id
-        first = date.today() - timedelta(days=DAYS + 2 * count + 10)
+        first = date.today() - timedelta(days=2 * count + 2)
+        month = [
+            parse_check_in({"day": (first - timedelta(days=n)).isoformat(), "low_back_pain": 4})
+            for n in range(1, 31)
+        ]
+        tracking.record_check_ins(
+            database, person="me", check_ins=month, today=date.today(), source="b"
+        )
         service: list[float] = []
         plain: list[float] = []
         for n in range(count):

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from psoas.cli import app
+from psoas.cli.typer_app import only_the_command
 from psoas.content import KnowledgeBase, load_knowledge_base
 from psoas.store import Database, open_database
 
@@ -98,7 +99,8 @@ class CliRunnerFacade:
         for key, value in env.items():
             self.monkeypatch.setenv(key, value)
         runner = CliRunner()
-        result = runner.invoke(app, [str(arg) for arg in args], input=input, terminal_width=120)
+        argv = [str(arg) for arg in args]  # through the app as the console script builds it
+        result = runner.invoke(only_the_command(app, argv), argv, input=input, terminal_width=120)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return CliResult(result.exit_code, result.stdout, result.stderr)

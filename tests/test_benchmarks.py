@@ -84,3 +84,24 @@ def test_web_benchmark_loads_every_endpoint_and_reports_the_target() -> None:
     worker = [line for line in completed.stdout.splitlines() if line.startswith("drawing worker")]
     assert len(worker) == 1 and "after the mixed requests" in worker[0]
     assert "n/a after the mixed" not in worker[0]  # the server's worker was found and measured
+
+
+@pytest.mark.slow
+def test_writes_benchmark_loads_both_paths_and_checks_every_acknowledged_write() -> None:
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "writes.py")]
+        + ["--seconds", "1", "--concurrency", "5", "--single", "5"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+    )
+    backends = [line for line in completed.stdout.splitlines() if line.startswith("== ")]
+    assert backends[0] == "== sqlite"
+    for backend in backends:
+        part = completed.stdout.split(backend, 1)[1].split("\n== ", 1)[0]
+        rows = [line.split()[0] for line in part.splitlines() if line.startswith(("GET", "POST"))]
+        assert rows == ["GET", "POST"], part
+        assert "x the health p99" in part and "at most 5x" in part
+        assert "after the load: acknowledged check-ins all stored" in part
+        assert "x, " in part and "the 2x target" in part

@@ -9,6 +9,7 @@ into HTTP responses in one place too.
     PsoasError                       exit 1: something went wrong, no traceback
     ├── InputError                   exit 2: the person gave something we can't use
     │   ├── InvalidDocument          a file or value broke its contract (names the fields)
+    │   │   └── ConflictsWithRecord  it keeps its contract, but not with what is stored
     │   ├── UnreadableFile           missing, unreadable, or not JSON/YAML
     │   └── UnknownId                an id that the knowledge base or store doesn't hold
     ├── SafetyStop                   exit 3: psoas will not guide this now, for safety's sake
@@ -64,6 +65,15 @@ class InvalidDocument(InputError):
         super().__init__(f"{source} is not valid ({count} {noun}):\n{lines}")
 
 
+class ConflictsWithRecord(InvalidDocument):
+    """A document that keeps its contract but does not fit what is stored, naming the fields.
+
+    A plan item marked done that is not in the stored plan; a checkpoint past the end
+    of the session's own timeline. The same document may be right for another record,
+    so no schema of the document alone can refuse it (the web app answers 409, not 422).
+    """
+
+
 class UnreadableFile(InputError):
     """A file is missing, unreadable, or not well-formed JSON or YAML."""
 
@@ -71,10 +81,14 @@ class UnreadableFile(InputError):
 class UnknownId(InputError):
     """An id that is not in the knowledge base or the store."""
 
-    def __init__(self, what: str, given: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(
+        self, what: str, given: str, suggestions: Sequence[str] = (), *, otherwise: str = ""
+    ) -> None:
+        """``otherwise``: what to do instead, said when there is no suggestion."""
         self.what = what
         self.given = given
         hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+        hint = hint or (f"; {otherwise}" if otherwise else "")
         super().__init__(f"{what}: no entry with id {given!r}{hint}")
 
 

@@ -324,3 +324,57 @@ def test_json_refuses_numbers_json_does_not_have() -> None:
 def test_a_yaml_key_that_is_a_list_is_refused_with_its_line() -> None:
     with pytest.raises(UnreadableFile, match=r"a key must be a name.*line 2"):
         parse_text("schema: psoas.intake/1\n? [a, b]\n: 1\n", source="t.yaml", fmt="yaml")
+
+
+WHOLE_NUMBER_FIELDS: list[tuple[Parser, dict[str, Any], str, float]] = [
+    (parse_check_in, check_in(), "low_back_pain", 7.0),
+    (parse_measurement, measurement(), "global_rating_of_change", -2.0),
+    (parse_intake, INTAKE, "person.age", 38.0),
+    (parse_checkpoint, CHECKPOINT, "step_index", 3.0),
+]
+
+
+@pytest.mark.parametrize(("parse", "base", "field", "value"), WHOLE_NUMBER_FIELDS)
+def test_a_whole_number_may_be_written_with_a_point_zero(
+    parse: Parser, base: dict[str, Any], field: str, value: float
+) -> None:
+    """JSON Schema counts 7.0 as an integer, so the models read it as 7; 7.5 is still refused."""
+    found: Any = parse(nested(base, field, value), source="test")
+    for name in field.split("."):
+        found = getattr(found, name)
+    assert found == value and type(found) is int
+    (problem,) = problems(parse, nested(base, field, value + 0.5))
+    assert problem == f"{field}: expected a whole number, got {value + 0.5}"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (0, "expected a date as YYYY-MM-DD (quoted), got a number"),
+        (20250301.0, "expected a date as YYYY-MM-DD (quoted), got a number"),
+        ("20250301", "expected a date as YYYY-MM-DD, got '20250301'"),
+        ("2025-03-01T00:00:00", "expected a date as YYYY-MM-DD, got '2025-03-01T00:00:00'"),
+        ("2025-02-30", "expected a real day, got 2025-02-30"),
+    ],
+)
+def test_a_day_is_written_as_a_day(given: object, expected: str) -> None:
+    assert problems(parse_check_in, check_in(day=given)) == [f"day: {expected}"]
+
+
+def test_lists_whose_entries_must_differ_say_so_in_their_schema() -> None:
+    """What the validators refuse, the published schema refuses too (``uniqueItems``)."""
+    check_in_schema = CheckIn.model_json_schema()["properties"]
+    for name, entry in (
+        ("done", "walking"),
+        ("red_flags", "saddle_numbness"),
+        ("adverse_events", "bruising"),
+    ):
+        assert check_in_schema[name]["uniqueItems"] is True, name
+        assert problems(parse_check_in, check_in(**{name: [entry, entry]})) == [
+            f"{name}: each id may be listed once"
+        ]
+    distinct, none_alone, _ = Intake.model_json_schema()["properties"]["tools"]["anyOf"]
+    assert distinct["uniqueItems"] is True and "none" not in distinct["items"]["enum"]
+    assert (none_alone["items"]["const"], none_alone["maxItems"]) == ("none", 1)
+    (problem,) = problems(parse_intake, {**INTAKE, "tools": ["none", "pso_rite"]})
+    assert problem == "tools: 'none' cannot be listed together with a tool"

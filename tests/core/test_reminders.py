@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,12 +16,14 @@ from psoas.content.vocabulary import Cadence
 from psoas.core.planning import Plan, PlanItem, PlanItemKind
 from psoas.core.reminders import (
     WEEKLY_PATTERNS,
+    WORK_DAYS_PATTERN,
     Reminder,
     WorkHours,
     days_in_words,
     occurrences,
     parse_work_hours,
     reminders_for,
+    weekdays_from_text,
 )
 from psoas.errors import InvalidDocument
 from psoas.services import care
@@ -376,3 +379,20 @@ def test_occurrences_are_ordered_in_range_and_at_each_reminders_local_time(
         for reminder in reminders:
             mine = {when.weekday() for when, r in found if r is reminder}
             assert mine == set(reminder.weekdays)
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [
+        ("mon-fri", [0, 1, 2, 3, 4]),
+        ("Mon, Wed, Fri", [0, 2, 4]),
+        ("friday-monday", [0, 4, 5, 6]),  # a range runs forward through the weekend
+        ("mon-wed,tue", [0, 1, 2]),  # overlapping days are counted once
+        ("funday", None),
+        ("monxyz", None),
+        ("mon-", None),
+    ],
+)
+def test_working_days_are_read_as_their_pattern_says(typed: str, days: list[int] | None) -> None:
+    assert weekdays_from_text(typed) == days
+    assert (re.fullmatch(WORK_DAYS_PATTERN, typed) is not None) == (days is not None)

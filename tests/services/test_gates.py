@@ -22,7 +22,7 @@ from psoas.core.session_records import Aftermath, Ratings
 from psoas.core.timeline import SessionKind
 from psoas.errors import SafetyStop
 from psoas.services import care, gates, history, sessions, tracking
-from psoas.store import Database
+from psoas.store import Database, open_database
 from psoas.store.tables import AssessmentRow
 from tests.clocks import FakeClock
 from tests.factories import EXAMPLES, intake, load_example_history
@@ -360,3 +360,35 @@ def test_reminders_leave_out_release_while_it_is_paused(database: Database) -> N
     _log(database, 0, low_back_pain=9)
     paused = reminders.plan_to_remind(database, person="me", today=TODAY)
     assert "self_release" not in {item.kind for item in paused.items}
+
+
+# --- what a write of ratings reuses from the one before it --------------------------------
+
+
+def test_a_baseline_changed_by_an_earlier_day_is_read_again(database: Database) -> None:
+    """A write reuses the last write's pain references only while nothing they rest on moved."""
+    _answer(database, intake(symptoms={"low_back_pain": 6}, tools=["pso_rite"]))
+    _log(database, 20, low_back_pain=3)  # the first rating: the baseline's first day
+    assert not _log(database, 1, low_back_pain=3).paused  # past the first days: kept for next
+    _log(database, 19, low_back_pain=1)  # inside the first days: the baseline is now 2
+    outcome = _log(database, 0, low_back_pain=4)
+    assert outcome.paused and "your average in your first week of tracking (2)" in outcome.paused[0]
+
+
+def test_new_answers_stored_by_another_process_count_for_the_next_check_in(
+    database_url: str,
+) -> None:
+    here = open_database(database_url)
+    elsewhere = open_database(database_url)  # another web worker, or `psoas intake`
+    try:
+        _answer(here, intake(symptoms={"low_back_pain": 6}, tools=["pso_rite"]))
+        for days_ago in range(40, 33, -1):
+            _log(here, days_ago, low_back_pain=3)
+        assert not _log(here, 2, low_back_pain=4).paused  # 1 over the baseline, 2 under the answers
+        _answer(elsewhere, intake(symptoms={"low_back_pain": 1}, tools=["pso_rite"]))
+        outcome = _log(here, 0, low_back_pain=4)
+        assert outcome.paused
+        assert "3 points above your starting level in your answers (1)" in outcome.paused[0]
+    finally:
+        here.close()
+        elsewhere.close()

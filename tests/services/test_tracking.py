@@ -12,7 +12,7 @@ from psoas.core.planning import ProgramPhase
 from psoas.core.progress import RecommendationKind
 from psoas.core.session_records import Aftermath, Ratings, SessionStatus
 from psoas.core.timeline import SessionKind
-from psoas.errors import InvalidDocument, SafetyStop
+from psoas.errors import InvalidDocument, SafetyStop, UnknownId
 from psoas.services import care, sessions, tracking
 from psoas.store import Database, open_database
 from psoas.store import repository as repo
@@ -164,7 +164,7 @@ def test_pain_rising_two_points_asks_for_a_new_screen(database: Database) -> Non
 
 def test_progress_of_an_unknown_person_suggests_a_name(database: Database) -> None:
     save_desk_worker_plan(database)
-    with pytest.raises(InvalidDocument, match="nothing is stored for 'mee' yet; did you mean 'me'"):
+    with pytest.raises(UnknownId, match="person: no entry with id 'mee'; did you mean 'me'"):
         tracking.progress(database, person="mee", today=TODAY)
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import column, create_engine, func, insert, select, table
 from sqlalchemy.engine import make_url
 
 from psoas.store import open_database
@@ -20,6 +20,7 @@ from psoas.store.tables import (
     PlanRow,
     ReleasePauseRow,
     SessionRow,
+    UTCDateTime,
 )
 
 AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
@@ -35,11 +36,17 @@ def _engine_at(database_url: str, revision: str) -> Any:
     return engine
 
 
+PEOPLE_AT_0005 = table("people", column("id"), column("label"), column("created_at", UTCDateTime()))
+"""The people table as revision 0005 left it (the model's has columns added since)."""
+
+
 def _person(connection: Any, label: str, minute: int) -> int:
     key = connection.execute(
-        insert(PersonRow).values(label=label, created_at=AT.replace(minute=minute))
-    ).inserted_primary_key
-    return int(key[0])
+        insert(PEOPLE_AT_0005)
+        .values(label=label, created_at=AT.replace(minute=minute))
+        .returning(PEOPLE_AT_0005.c.id)
+    ).scalar_one()
+    return int(key)
 
 
 def _records(connection: Any, person: int, n: int) -> None:

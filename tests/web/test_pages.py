@@ -274,9 +274,13 @@ def test_the_plan_shows_the_screen_the_factors_and_every_why(
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     if "$ref" in node:
         node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-    if "anyOf" in node:
-        (node,) = [choice for choice in node["anyOf"] if choice.get("type") != "null"]
-        return _resolve(schema, node)
+    if "anyOf" in node and "properties" not in node:  # beside properties: what must be given
+        choices = [choice for choice in node["anyOf"] if choice.get("type") != "null"]
+        if len(choices) > 1:  # one list said in two ways (tools: distinct tools, or 'none' alone)
+            items = [choice["items"] for choice in choices]
+            values = [value for item in items for value in item.get("enum", [item.get("const")])]
+            return {"type": "array", "items": {"enum": values}}
+        return _resolve(schema, choices[0])
     return node
 
 

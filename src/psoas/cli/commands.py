@@ -112,13 +112,10 @@ def library_list(*, section: str | None, json_output: bool) -> None:
     from psoas.cli import render
     from psoas.services import library
 
-    found = library.entries(section)
+    found = library.listing(section)
     if json_output:
         print_json(
-            [
-                {"id": e.id, "section": e.section.value, "kind": e.kind, "name": e.name}
-                for e in found
-            ]
+            [{"id": e.id, "section": e.section, "kind": e.kind, "name": e.name} for e in found]
         )
     else:
         render.library_list(found)

@@ -11,22 +11,15 @@ from rich.table import Table
 from rich.text import Text
 
 from psoas.content import load_knowledge_base
-from psoas.content.models import (
-    Cause,
-    Dose,
-    Muscle,
-    Neighbour,
-    SafetyRule,
-    Technique,
-    Threshold,
-    Tool,
-)
 from psoas.content.vocabulary import CareAction, SafetyLevel
 
-# Types for annotations only: ``psoas library list`` should not load the domain core.
+# Types for annotations only: ``psoas library list`` loads neither the domain core
+# nor the knowledge base's models (the functions that need a model import it).
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from psoas.content import Listed
+    from psoas.content.models import Technique
     from psoas.core.assessment import Assessment
     from psoas.core.factors import Factor
     from psoas.core.gates import ReleaseStatus
@@ -122,6 +115,8 @@ def assessment(result: Assessment) -> None:
 
 def plan(program: Plan) -> None:
     """Print a plan: the banner, the causes, then the items with their reasons."""
+    from psoas.content.models import Dose
+
     console.print(safety_banner(program.safety))
     if program.safety.level in (SafetyLevel.CLEAR, SafetyLevel.CAUTION):
         console.print(factor_table(program.factors))
@@ -184,18 +179,36 @@ def history(entries: list[HistoryEntry], address: str) -> None:
     console.print(table)
 
 
-def library_list(found: Iterable[LibraryEntry]) -> None:
+def library_list(found: Iterable[Listed]) -> None:
     """Knowledge-base entries as a table."""
-    table = Table(title="psoas knowledge base", expand=True)
+    # Every cell, title and heading is Text, so rich parses no markup (names are data)
+    # and loads no emoji table; ids, sections and kinds are single words, which wrap
+    # exactly as they are cut, so they skip the line-breaking that only names need.
+    table = Table(title=Text("psoas knowledge base", style="table.title"), expand=True)
     for column in ("ID", "Section", "Kind", "Name"):
-        table.add_column(column)
-    for entry in found:  # as Text: names are data, not markup (and rich skips parsing them)
-        table.add_row(Text(entry.id), Text(entry.section.value), Text(entry.kind), Text(entry.name))
+        table.add_column(Text(column))
+    for entry in found:
+        table.add_row(
+            Text(entry.id, no_wrap=True),
+            Text(entry.section, no_wrap=True),
+            Text(entry.kind, no_wrap=True),
+            Text(entry.name),
+        )
     console.print(table)
 
 
 def library_entry(found: LibraryEntry) -> None:
     """One knowledge-base entry in full."""
+    from psoas.content.models import (
+        Cause,
+        Muscle,
+        Neighbour,
+        SafetyRule,
+        Technique,
+        Threshold,
+        Tool,
+    )
+
     body: list[Text | Table] = []
     model = found.entry
     if isinstance(model, Technique):

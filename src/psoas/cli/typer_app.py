@@ -9,6 +9,7 @@ importing typer at all.
 
 from __future__ import annotations
 
+import copy
 import os
 import sys
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from psoas import __version__
 from psoas.cli import COMPLETE_VARIABLE, DEFAULT_PERSON
 from psoas.errors import PsoasError
 
-__all__ = ["app", "run"]
+__all__ = ["app", "only_the_command", "run"]
 
 
 class _ReportingGroup(TyperGroup):
@@ -795,4 +796,38 @@ def run() -> None:
         from typer._completion_classes import completion_init
 
         completion_init()
-    app()
+        app()  # completions list every command
+        return
+    only_the_command(app, sys.argv[1:])()
+
+
+def only_the_command(typer_app: typer.Typer, args: list[str]) -> typer.Typer:
+    """``typer_app`` declaring only the command ``args`` names, and the groups on the way to it.
+
+    Typer turns every declared command into a Click command before it parses
+    anything: for ``psoas library list`` that was most of the time Typer took.
+    The command that runs, its options and its messages are the same either way;
+    whenever ``args`` does not start with a known name (nothing, an option, a
+    typo Click would offer a correction for), the whole app answers.
+    """
+    if not args or args[0].startswith("-"):
+        return typer_app
+    name = args[0]
+    commands = [
+        command
+        for command in typer_app.registered_commands
+        if command.callback is not None
+        if (command.name or typer.main.get_command_name(command.callback.__name__)) == name
+    ]
+    groups = [group for group in typer_app.registered_groups if group.name == name]
+    if not commands and not groups:
+        return typer_app
+    pruned = copy.copy(typer_app)
+    pruned.registered_commands = commands
+    pruned.registered_groups = []
+    for group in groups:
+        assert group.typer_instance is not None  # add_typer always gives one
+        narrowed = copy.copy(group)
+        narrowed.typer_instance = only_the_command(group.typer_instance, args[1:])
+        pruned.registered_groups.append(narrowed)
+    return pruned

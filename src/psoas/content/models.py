@@ -5,10 +5,8 @@ missing dose or an unknown id fails loudly when the file is read, not when a
 person is shown a half-empty page.
 """
 
-from __future__ import annotations
-
 import string
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from psoas.content.listing import Listed
 from psoas.content.vocabulary import (
     SCREENED_CONDITIONS,
     AdverseEventId,
@@ -42,7 +41,7 @@ Text = Annotated[str, StringConstraints(min_length=3, strip_whitespace=True)]
 
 
 class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Muscle(_Entry):
@@ -117,7 +116,7 @@ class Dose(_Entry):
         return ", ".join(parts)
 
     @model_validator(mode="after")
-    def _has_an_amount(self) -> Dose:
+    def _has_an_amount(self) -> Self:
         amounts = (self.sets, self.reps, self.hold_seconds, self.duration_minutes)
         if all(amount is None for amount in amounts):
             raise ValueError("a dose needs sets, reps, hold_seconds or duration_minutes")
@@ -131,7 +130,7 @@ class Schedule(_Entry):
     times_per_week: int | None = Field(default=None, ge=1, le=7)
 
     @model_validator(mode="after")
-    def _weekly_says_how_often(self) -> Schedule:
+    def _weekly_says_how_often(self) -> Self:
         if (self.cadence is Cadence.WEEKLY) != (self.times_per_week is not None):
             raise ValueError("times_per_week is given for a weekly cadence, and only then")
         return self
@@ -173,7 +172,7 @@ class Technique(_Entry):
     """Conditions under which the plan offers this technique in any case (it suits them)."""
 
     @model_validator(mode="after")
-    def _tool_matches_kind(self) -> Technique:
+    def _tool_matches_kind(self) -> Self:
         if (self.kind is TechniqueKind.SELF_RELEASE) != (self.tool is not None):
             raise ValueError("a self_release technique names its tool, and no other kind does")
         _no_duplicates(f"{self.id} excluded_by", [str(c) for c in self.excluded_by])
@@ -206,7 +205,7 @@ class SafetyRule(_Entry):
     """Why the rule is as it is: the framework, guideline or reasoning behind it."""
 
     @model_validator(mode="after")
-    def _level_is_a_finding(self) -> SafetyRule:
+    def _level_is_a_finding(self) -> Self:
         if self.level is SafetyLevel.CLEAR:
             raise ValueError("a safety rule raises the level above 'clear'")
         return self
@@ -288,7 +287,7 @@ class AdverseEventInfo(_Entry):
     message: Text
 
     @model_validator(mode="after")
-    def _urgent_or_caution(self) -> AdverseEventInfo:
+    def _urgent_or_caution(self) -> Self:
         if self.level not in (SafetyLevel.CAUTION, SafetyLevel.URGENT):
             raise ValueError("an adverse event is 'urgent' or 'caution'")
         return self
@@ -391,7 +390,7 @@ class KindScript(_Entry):
     movements: list[Movement] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _a_movement_spares_the_hip(self) -> KindScript:
+    def _a_movement_spares_the_hip(self) -> Self:
         if all(movement.moves_the_hip for movement in self.movements):
             raise ValueError("at least one movement must leave the hip still")
         return self
@@ -404,7 +403,7 @@ class SecondsRange(_Entry):
     max: int = Field(ge=1)
 
     @model_validator(mode="after")
-    def _ordered(self) -> SecondsRange:
+    def _ordered(self) -> Self:
         if self.min > self.max:
             raise ValueError("min must not be above max")
         return self
@@ -438,7 +437,7 @@ class SessionScript(_Entry):
     spoken: Spoken
 
     @model_validator(mode="after")
-    def _enough_placements(self) -> SessionScript:
+    def _enough_placements(self) -> Self:
         kinds = {"self_release": self.self_release, "manual_release": self.manual_release}
         for name, kind in kinds.items():
             if len(kind.placements) < self.placements_per_side.max:
@@ -464,6 +463,27 @@ class KnowledgeBase(_Entry):
     questions: list[Question]
     gates: Gates
 
+    def entries(self) -> list[tuple[Listed, BaseModel]]:
+        """Every entry a person can look up, each with the line that lists it."""
+        anatomy = self.anatomy
+        found: list[tuple[Listed, BaseModel]] = [
+            *((Listed("anatomy", m.id, "muscle", m.name), m) for m in anatomy.muscles),
+            *((Listed("anatomy", n.id, "neighbour", n.name), n) for n in anatomy.neighbours),
+            *((Listed("causes", c.id, "cause", c.name), c) for c in self.causes),
+            *((Listed("techniques", t.id, t.kind.value, t.name), t) for t in self.techniques),
+            *((Listed("tools", t.id, "tool", t.name), t) for t in self.tools),
+            *((Listed("safety", r.id, r.level.value, r.finding), r) for r in self.safety_rules),
+            *(
+                (Listed("thresholds", t.id, "threshold", f"{t.value:g} {t.unit}"), t)
+                for t in self.thresholds
+            ),
+        ]
+        return found
+
+    def listing(self) -> list[Listed]:
+        """The line of every entry (:meth:`entries` without the entries)."""
+        return [listed for listed, _ in self.entries()]
+
     def measure(self, metric: MetricId) -> MeasureInfo:
         """What one tracked measure is (every metric has an entry; checked at load)."""
         return next(info for info in self.measures if info.id == metric)
@@ -485,7 +505,7 @@ class KnowledgeBase(_Entry):
         return next(info for info in self.gates.adverse_events if info.id == event)
 
     @model_validator(mode="after")
-    def _references_resolve(self) -> KnowledgeBase:
+    def _references_resolve(self) -> Self:
         technique_ids = [technique.id for technique in self.techniques]
         _no_duplicates("technique", technique_ids)
         anatomy = self.anatomy

@@ -25,7 +25,13 @@ from psoas.content.vocabulary import (
     ToolId,
     VascularRiskId,
 )
-from psoas.core.bounds import CONTRACT_CONFIG, MAX_LIST
+from psoas.core.bounds import (
+    CONTRACT_CONFIG,
+    MAX_LIST,
+    WHOLE,
+    Rating,
+    distinct_or_none_alone,
+)
 from psoas.core.validation import validate_document
 
 INTAKE_SCHEMA = "psoas.intake/1"
@@ -83,9 +89,6 @@ InjuryKindField = Annotated[InjuryKind, Field(strict=False)]
 SurgeryRegionField = Annotated[SurgeryRegion, Field(strict=False)]
 ToolChoiceField = Annotated[ToolChoice, Field(strict=False)]
 
-Rating = Annotated[int, Field(ge=0, le=10)]
-"""A 0..10 numeric rating."""
-
 
 class _Section(BaseModel):
     model_config = CONTRACT_CONFIG
@@ -94,7 +97,7 @@ class _Section(BaseModel):
 class Person(_Section):
     """Who the person is, as far as safety and dosing need it."""
 
-    age: Annotated[int, Field(ge=12, le=110)] | None = None
+    age: Annotated[int, Field(ge=12, le=110), WHOLE] | None = None
     pregnant: bool | None = None
     """Pregnant, or could be."""
     recent_birth: bool | None = None
@@ -105,7 +108,7 @@ class Activity(_Section):
     """One repetitive hip-flexion sport and how often it is done."""
 
     kind: ActivityKindField
-    sessions_per_week: Annotated[int, Field(ge=0, le=21)]
+    sessions_per_week: Annotated[int, Field(ge=0, le=21), WHOLE]
 
 
 class Lifestyle(_Section):
@@ -135,7 +138,7 @@ class Surgery(_Section):
     """An operation and how long ago it was."""
 
     region: SurgeryRegionField
-    weeks_ago: Annotated[int, Field(ge=0, le=5200)]
+    weeks_ago: Annotated[int, Field(ge=0, le=5200), WHOLE]
 
 
 class History(_Section):
@@ -274,7 +277,14 @@ class Intake(_Section):
     red_flags: RedFlags = RedFlags()
     vascular_risk: VascularRisk = VascularRisk()
     conditions: Conditions = Conditions()
-    tools: Annotated[list[ToolChoiceField], Field(max_length=MAX_LIST)] | None = None
+    tools: (
+        Annotated[
+            list[ToolChoiceField],
+            Field(max_length=MAX_LIST),
+            distinct_or_none_alone(ToolChoice),
+        ]
+        | None
+    ) = None
 
     @field_validator("tools")
     @classmethod

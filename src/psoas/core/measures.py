@@ -17,6 +17,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,29 +30,30 @@ from pydantic import (
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.core.bounds import (
     CONTRACT_CONFIG,
-    LINE_PATTERN,
+    DISTINCT,
     MAX_BATCH,
     MAX_LIST,
     NAME_LENGTH,
+    NAME_PATTERN,
+    WHOLE,
     ContractDate,
     Note,
+    Rating,
     TechniqueRef,
 )
 from psoas.core.validation import validate_document
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
 
 MEASURES_SCHEMA: Literal["psoas.measures/1"] = "psoas.measures/1"
 CHECK_IN_SCHEMA: Literal["psoas.checkin/1"] = "psoas.checkin/1"
 
 M = TypeVar("M", bound=BaseModel)
 
-Rating = Annotated[int, Field(ge=0, le=10)]
 Hours = Annotated[float, Field(ge=0, le=24)]
 Activity = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=2, max_length=NAME_LENGTH, pattern=LINE_PATTERN
-    ),
+    StringConstraints(min_length=2, max_length=NAME_LENGTH, pattern=NAME_PATTERN),
+    AfterValidator(str.strip),  # checked as given (as the schema says), kept without padding
 ]
 
 
@@ -95,22 +97,54 @@ class PosturalSigns(_Strict):
     exaggerated_lumbar_curve: bool | None = None
 
 
+def _given(*path: str) -> dict[str, Any]:
+    """The JSON Schema of "the field at ``path`` is there, and not null"."""
+    name, *rest = path
+    inner = _given(*rest) if rest else {"not": {"type": "null"}}
+    return {"type": "object", "required": [name], "properties": {name: inner}}
+
+
+def _measures_something_schema(schema: dict[str, Any]) -> None:
+    """What :meth:`Measurement._measures_something` refuses, as a schema says it."""
+    sides = [
+        _given("thomas", side, measure)
+        for side in ("left", "right")
+        for measure in ("hip_angle_deg", "knee_angle_deg", "abduction")
+    ]
+    simple = [
+        _given(name)
+        for name in (
+            "low_back_pain",
+            "hip_pain",
+            "psfs",
+            "stress",
+            "breathing_ease",
+            "sitting_hours",
+            "posture",
+            "global_rating_of_change",
+        )
+    ]
+    schema["anyOf"] = simple + sides
+
+
 class Measurement(_Strict):
     """A dated reassessment; every measure optional, at least one given."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra=_measures_something_schema)
 
     schema_id: Literal["psoas.measures/1"] = Field(default=MEASURES_SCHEMA, alias="schema")
     taken_on: ContractDate
     low_back_pain: Rating | None = None
     hip_pain: Rating | None = None
     thomas: Thomas | None = None
-    psfs: list[FunctionItem] | None = Field(default=None, min_length=3, max_length=5)
+    psfs: Annotated[list[FunctionItem], DISTINCT] | None = Field(
+        default=None, min_length=3, max_length=5
+    )
     stress: Rating | None = None
     breathing_ease: Rating | None = None
     sitting_hours: Hours | None = None
     posture: PosturalSigns | None = None
-    global_rating_of_change: Annotated[int, Field(ge=-7, le=7)] | None = None
+    global_rating_of_change: Annotated[int, Field(ge=-7, le=7), WHOLE] | None = None
     note: Note | None = None
 
     @field_validator("psfs")
@@ -181,14 +215,14 @@ class CheckIn(_Strict):
     hip_pain: Rating | None = None
     stress: Rating | None = None
     sitting_hours: Hours | None = None
-    done: Annotated[list[TechniqueRef], Field(max_length=MAX_LIST)] = []
+    done: Annotated[list[TechniqueRef], Field(max_length=MAX_LIST), DISTINCT] = []
     """Technique ids of the plan's items done that day."""
     red_flags: Annotated[
-        list[Annotated[RedFlagId, Field(strict=False)]], Field(max_length=MAX_LIST)
+        list[Annotated[RedFlagId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
     ] = []
     """Warning signs that are new since the last safety screen."""
     adverse_events: Annotated[
-        list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST)
+        list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
     ] = []
     """Problems noticed after a release since the last check-in (blood in the urine, ...)."""
 
@@ -296,7 +330,7 @@ def check_done_in_plan(check_in: CheckIn, plan_techniques: list[str], *, source:
         if technique not in plan_techniques
     ]
     if problems:
-        raise InvalidDocument(source, problems)
+        raise ConflictsWithRecord(source, problems)
 
 
 def _with_schema(data: object, schema: str) -> object:

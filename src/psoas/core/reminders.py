@@ -22,10 +22,12 @@ Times are local wall-clock times in the person's zone: a 10:00 break stays at
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -72,6 +74,45 @@ SECONDS_PER_REP = 3
 """The movement of one repetition, on top of any hold."""
 
 REST_BETWEEN_SETS_SECONDS = 30
+
+
+TIME_OF_DAY_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+"""A time of day as a form sends it, ``HH:MM`` (what the web API reads)."""
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{letter}{letter.upper()}]" for letter in word)
+
+
+_DAY = "(" + "|".join(f"{_any_case(n[:3])}({_any_case(n[3:])})?" for n in _DAY_NAMES) + ")"
+_SPAN = f"{_DAY}( *- *{_DAY})?"
+WORK_DAYS_PATTERN = f"^ *{_SPAN}( *, *{_SPAN})* *$"
+"""Working days as typed: ``mon-fri``, ``Mon, Wed, Fri``, ``friday-monday``; any case."""
+
+
+def weekdays_from_text(text: str) -> list[int] | None:
+    """Days typed as :data:`WORK_DAYS_PATTERN` says, as weekday numbers; None if not so typed.
+
+    A range runs forward through the week (``fri-mon`` is Friday to Monday); days named
+    twice, or in overlapping ranges, are counted once.
+    """
+    if not re.fullmatch(WORK_DAYS_PATTERN, text):
+        return None
+    chosen: set[int] = set()
+    for span in text.lower().replace(" ", "").split(","):
+        first, _, last = span.partition("-")
+        low = _DAY_NAMES.index(next(n for n in _DAY_NAMES if first in (n, n[:3])))
+        high = _DAY_NAMES.index(next(n for n in _DAY_NAMES if (last or first) in (n, n[:3])))
+        chosen.update(day % 7 for day in range(low, high + 1 if high >= low else high + 8))
+    return sorted(chosen)
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA zone names this machine knows: the only ones a reminder may be set in."""
+    return frozenset(available_timezones())
 
 
 def _time_not_number(value: object) -> object:
@@ -125,12 +166,10 @@ class WorkHours(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
+        if name not in known_time_zones():
             raise ValueError(
                 f"unknown time zone {name!r}; expected an IANA name like 'Europe/Paris'"
-            ) from None
+            )
         return name
 
     @property

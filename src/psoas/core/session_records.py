@@ -13,13 +13,18 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from psoas.content.vocabulary import AdverseEventId, MetricId, SafetyLevel, ToolId
-from psoas.core.bounds import CONTRACT_CONFIG, MAX_LIST
+from psoas.core.bounds import (
+    CONTRACT_CONFIG,
+    DISTINCT,
+    MAX_LIST,
+    WHOLE,
+    Rating,
+    distinct_or_none_alone,
+)
 from psoas.core.session_events import Progress, StepLog, StepOutcome
 from psoas.core.timeline import Phase, SessionKind, Side, Timeline
 from psoas.core.validation import validate_document
-from psoas.errors import FieldProblem, InvalidDocument
-
-Rating = Annotated[int, Field(ge=0, le=10)]
+from psoas.errors import ConflictsWithRecord, FieldProblem
 
 
 class Ratings(BaseModel):
@@ -102,9 +107,13 @@ class Aftermath(BaseModel):
     model_config = CONTRACT_CONFIG
 
     ratings: Ratings = Ratings()
-    felt: Annotated[list[Annotated[Felt, Field(strict=False)]], Field(max_length=MAX_LIST)] = []
+    felt: Annotated[
+        list[Annotated[Felt, Field(strict=False)]],
+        Field(max_length=MAX_LIST),
+        distinct_or_none_alone(Felt),
+    ] = []
     adverse_events: Annotated[
-        list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST)
+        list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
     ] = []
 
     @field_validator("felt")
@@ -257,7 +266,7 @@ class Checkpoint(BaseModel):
 
     model_config = CONTRACT_CONFIG
 
-    step_index: Annotated[int, Field(ge=0, le=MAX_STEPS)]
+    step_index: Annotated[int, Field(ge=0, le=MAX_STEPS), WHOLE]
     step_elapsed: Annotated[float, Field(ge=0, le=MAX_STEP_SECONDS)]
     steps: Annotated[list[CheckpointStep], Field(max_length=MAX_STEPS)]
     finished: bool = False
@@ -284,7 +293,7 @@ class Checkpoint(BaseModel):
             if self.step_elapsed > current + slack:
                 problems.append(FieldProblem("step_elapsed", f"expected at most {current}"))
         if problems:
-            raise InvalidDocument(source, problems)
+            raise ConflictsWithRecord(source, problems)
         return Progress(
             step_index=self.step_index,
             step_elapsed=min(self.step_elapsed, timeline.steps[self.step_index].duration),

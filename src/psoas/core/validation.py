@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from psoas.core.bounds import LINE_PATTERN, TEXT_PATTERN, control_character_in
+from psoas.core.bounds import LINE_PATTERN, NAME_PATTERN, TEXT_PATTERN, control_character_in
 from psoas.errors import FieldProblem, InvalidDocument
 
 M = TypeVar("M", bound=BaseModel)
@@ -103,6 +103,10 @@ def _text_problem(kind: str, context: dict[str, Any], given: object) -> str | No
         return (
             f"expected at least {least} character{'s' if least != 1 else ''}, got {_shown(given)}"
         )
+    if kind == "string_pattern_mismatch" and context.get("pattern") == NAME_PATTERN:
+        if isinstance(given, str) and control_character_in(given, lines=False):
+            return _control_character(given, LINE_PATTERN)
+        return f"expected at least 2 characters that are not spaces, got {_shown(given)}"
     if kind == "string_pattern_mismatch" and context.get("pattern") in _TEXT_PATTERNS:
         return _control_character(given, context["pattern"])
     if kind == "string_unicode":

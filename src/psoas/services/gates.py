@@ -22,9 +22,10 @@ others open their own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -47,7 +48,6 @@ from psoas.core.gates import (
     warning_sign_pause,
 )
 from psoas.core.intake import Intake, parse_intake
-from psoas.core.progress import baselines
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import AssessmentRow, PersonRow
@@ -64,6 +64,18 @@ class PainReferences:
     baseline: dict[MetricId, float]
     since: date | None
     """The day the person last answered the safety questions (where they are)."""
+    firsts: dict[MetricId, date] = field(default_factory=dict)
+    """Each pain metric's first day with a value: its baseline comes from the days after."""
+    span_days: int = 0
+    """How many days from its first a metric's baseline is taken from."""
+
+    def settled_for(self, day: date, metrics: Iterable[MetricId]) -> bool:
+        """Whether values of ``metrics`` dated ``day`` leave every baseline as it is."""
+        return all(
+            metric in self.firsts and day >= self.firsts[metric] + timedelta(days=self.span_days)
+            for metric in metrics
+            if metric in PAIN_METRICS
+        )
 
 
 def status(database: Database, *, person: str, today: date) -> ReleaseStatus:
@@ -182,14 +194,13 @@ def pain_references(
                 intake[metric] = float(value)
     knowledge = load_knowledge_base()
     fields = {metric.value: metric for metric in PAIN_METRICS}
+    span_days = int(knowledge.threshold(ThresholdId.BASELINE_SPAN_DAYS))
     near_start = repo.values_near_start(
-        session,
-        person_id=person_row.id,
-        fields=list(fields),
-        span_days=int(knowledge.threshold(ThresholdId.BASELINE_SPAN_DAYS)),
+        session, person_id=person_row.id, fields=list(fields), span_days=span_days
     )
     dated = [
-        (day, {fields[name]: value for name, value in values.items()}) for day, values in near_start
+        (day, {fields[name]: value for name, value in values.items()})
+        for day, values in near_start.values
     ]
     answered = (
         current[0]
@@ -197,7 +208,71 @@ def pain_references(
         else repo.latest_answered_assessment(session, person_id=person_row.id)
     )
     since = answered.created_at.astimezone().date() if answered else None
-    return PainReferences(intake, baselines(dated, PAIN_METRICS, knowledge), since)
+    # Here, not at the top: the progress rules are a tenth of what psoas plan imports,
+    # and only a rating being recorded needs its baseline.
+    from psoas.core.progress import baselines
+
+    return PainReferences(
+        intake,
+        baselines(dated, PAIN_METRICS, knowledge),
+        since,
+        firsts={fields[name]: day for name, day in near_start.firsts.items()},
+        span_days=span_days,
+    )
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What a write of ratings reads before it stores them: the screen and the pain references."""
+
+    screen: Screen | None
+    references: PainReferences
+
+
+_CONTEXTS: dict[tuple[int, int], tuple[int, WriteContext]] = {}
+"""(store, person id) -> (the person's revision after the write that read it, what it read)."""
+_CONTEXTS_LOCK = threading.Lock()
+_MOST_CONTEXTS = 256
+
+
+def write_context(session: Session, person_row: PersonRow, *, store_serial: int) -> WriteContext:
+    """The screen and pain references for a write that has just locked ``person_row``.
+
+    Read afresh, unless the last write of ratings for this person kept what it read and
+    nothing else has been written about them since: the person's revision, moved on by
+    every write's lock (here and in any other process), is then exactly one past it.
+    """
+    with _CONTEXTS_LOCK:
+        kept = _CONTEXTS.get((store_serial, person_row.id))
+    if kept is not None and kept[0] == person_row.revision - 1:
+        return kept[1]
+    screen = current_screen(session, person_row)
+    return WriteContext(screen, pain_references(session, person_row, current=screen))
+
+
+def keep_write_context(
+    person_row: PersonRow,
+    context: WriteContext,
+    *,
+    store_serial: int,
+    rated: Iterable[tuple[date, Iterable[MetricId]]],
+) -> None:
+    """After a committed write of ratings that changed no screen and made no pause.
+
+    ``context`` stays right for the next write if none of the ``rated`` days and metrics
+    falls in a baseline's first days (or starts one); otherwise it is forgotten.
+    """
+    key = (store_serial, person_row.id)
+    settled = all(context.references.settled_for(day, metrics) for day, metrics in rated)
+    with _CONTEXTS_LOCK:
+        if not settled:
+            _CONTEXTS.pop(key, None)
+            return
+        kept = _CONTEXTS.get(key)
+        if kept is None or kept[0] < person_row.revision:
+            if len(_CONTEXTS) >= _MOST_CONTEXTS:
+                _CONTEXTS.clear()
+            _CONTEXTS[key] = (person_row.revision, context)
 
 
 def pause_for_pain(

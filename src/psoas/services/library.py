@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from psoas.content import load_knowledge_base
+from psoas.content import Listed, load_knowledge_base, load_listing
 from psoas.errors import FieldProblem, InvalidDocument, UnknownId
 
 
@@ -37,32 +37,17 @@ class LibraryEntry:
 def entries(section: str | None = None) -> list[LibraryEntry]:
     """Every entry, or those of one section (named as on the command line)."""
     chosen = _section(section) if section is not None else None
-    knowledge = load_knowledge_base()
     found = [
-        *(
-            LibraryEntry(Section.ANATOMY, m.id, "muscle", m.name, m)
-            for m in knowledge.anatomy.muscles
-        ),
-        *(
-            LibraryEntry(Section.ANATOMY, n.id, "neighbour", n.name, n)
-            for n in knowledge.anatomy.neighbours
-        ),
-        *(LibraryEntry(Section.CAUSES, c.id, "cause", c.name, c) for c in knowledge.causes),
-        *(
-            LibraryEntry(Section.TECHNIQUES, t.id, t.kind.value, t.name, t)
-            for t in knowledge.techniques
-        ),
-        *(LibraryEntry(Section.TOOLS, t.id, "tool", t.name, t) for t in knowledge.tools),
-        *(
-            LibraryEntry(Section.SAFETY, r.id, r.level.value, r.finding, r)
-            for r in knowledge.safety_rules
-        ),
-        *(
-            LibraryEntry(Section.THRESHOLDS, t.id, "threshold", f"{t.value:g} {t.unit}", t)
-            for t in knowledge.thresholds
-        ),
+        LibraryEntry(Section(listed.section), listed.id, listed.kind, listed.name, model)
+        for listed, model in load_knowledge_base().entries()
     ]
     return [entry for entry in found if chosen is None or entry.section is chosen]
+
+
+def listing(section: str | None = None) -> list[Listed]:
+    """What :func:`entries` lists, as plain lines: read without the models while unchanged."""
+    chosen = _section(section).value if section is not None else None
+    return [listed for listed in load_listing() if chosen is None or listed.section == chosen]
 
 
 def entry(entry_id: str) -> LibraryEntry:

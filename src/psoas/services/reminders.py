@@ -20,14 +20,15 @@ import tzlocal
 
 from psoas.core.planning import Plan, PlanItemKind
 from psoas.core.reminders import (
-    WEEKDAY_NAMES,
     Reminder,
     WorkHours,
+    known_time_zones,
     occurrences,
     parse_work_hours,
     reminders_for,
+    weekdays_from_text,
 )
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
 from psoas.interop.calendar import calendar_for
 from psoas.services import gates
 from psoas.services.tracking import current_plan
@@ -176,7 +177,7 @@ def work_hours_from_options(
 
     The zone defaults to the machine's own (tzlocal), so reminders follow its clock changes.
     """
-    weekdays = _weekdays(days)
+    weekdays = weekdays_from_text(days)
     if weekdays is None:
         problem = FieldProblem(
             "--work-days", f"expected days like mon-fri or mon,wed,fri; got {days!r}"
@@ -202,9 +203,10 @@ def work_hours_from_options(
 def local_zone_name() -> str:
     """The machine's IANA time zone, or UTC where it cannot be told."""
     try:
-        return str(tzlocal.get_localzone_name() or "UTC")
+        name = str(tzlocal.get_localzone_name() or "UTC")
     except Exception:  # tzlocal raises its own errors for odd /etc/localtime set-ups
         return "UTC"
+    return name if name in known_time_zones() else "UTC"
 
 
 def plan_to_remind(database: Database, *, person: str, today: date | None = None) -> Plan:
@@ -212,7 +214,7 @@ def plan_to_remind(database: Database, *, person: str, today: date | None = None
     plan = current_plan(database, person=person)
     if plan is None:
         problem = FieldProblem("person", f"{person!r} has no plan yet: run 'psoas plan FILE' first")
-        raise InvalidDocument("psoas remind", [problem])
+        raise ConflictsWithRecord("psoas remind", [problem])
     if gates.status(database, person=person, today=today or date.today()).allowed:
         return plan
     kept = [item for item in plan.items if item.kind not in RELEASE_KINDS]
@@ -221,19 +223,3 @@ def plan_to_remind(database: Database, *, person: str, today: date | None = None
 
 RELEASE_KINDS = (PlanItemKind.SELF_RELEASE, PlanItemKind.PREPARATION)
 """What a reminder leaves out while self-release is off or paused."""
-
-
-def _weekdays(text: str) -> list[int] | None:
-    """``mon-fri`` or ``mon,wed,fri`` as weekday numbers; None when it is neither."""
-    names = [name.lower() for name in WEEKDAY_NAMES]
-    chosen: list[int] = []
-    for part in text.lower().replace(" ", "").split(","):
-        first, _, last = part.partition("-")
-        if first[:3] not in names or (last and last[:3] not in names):
-            return None
-        low = names.index(first[:3])
-        high = names.index(last[:3]) if last else low
-        if high < low:
-            return None
-        chosen.extend(range(low, high + 1))
-    return chosen

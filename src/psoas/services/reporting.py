@@ -22,7 +22,7 @@ from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
 from psoas.reports.charts import CHARTS, FORMATS
 from psoas.reports.report import ReportData, render_html
 from psoas.services import care, tracking
@@ -77,7 +77,7 @@ def report_data(
         problem = FieldProblem(
             "person", f"{person!r} has no safety screen yet; a report starts with one"
         )
-        raise InvalidDocument("psoas report", [problem])
+        raise ConflictsWithRecord("psoas report", [problem])
     sessions = [
         summary
         for summary in list_sessions(database, person=person)

@@ -46,7 +46,14 @@ from psoas.core.session_records import (
     StepRecord,
 )
 from psoas.core.timeline import SessionKind, Timeline, build_timeline, check_minutes
-from psoas.errors import FieldProblem, InvalidDocument, SafetyStop, StoreError, UnknownId
+from psoas.errors import (
+    ConflictsWithRecord,
+    FieldProblem,
+    InvalidDocument,
+    SafetyStop,
+    StoreError,
+    UnknownId,
+)
 from psoas.services import gates
 from psoas.session import Clock, MonotonicClock, Runner
 from psoas.session.runner import Subscriber
@@ -147,7 +154,7 @@ def save_checkpoint(database: Database, *, session_id: int, checkpoint: Checkpoi
             raise UnknownId("session", str(session_id))
         if row.status == SessionStatus.COMPLETED.value:
             problem = FieldProblem("session", f"session {session_id} is already complete")
-            raise InvalidDocument("checkpoint", [problem])
+            raise ConflictsWithRecord("checkpoint", [problem])
         timeline = Timeline.model_validate(row.timeline)
     progress = checkpoint.to_progress(timeline, source="checkpoint")
     _store_progress(database, session_id=session_id, timeline=timeline, progress=progress)
@@ -480,7 +487,7 @@ def _cleared(
                 "no release tool is on record for you; name the one you will use with --tool, "
                 "or read 'psoas library show choosing_a_release_tool'",
             )
-            raise InvalidDocument("--tool", [problem])
+            raise ConflictsWithRecord("--tool", [problem])
     if kind is SessionKind.MANUAL_RELEASE:
         chosen = None
     cautions = [reason for reason in safety.reasons if reason.level is SafetyLevel.CAUTION]
@@ -505,7 +512,7 @@ def _unfinished(session: Session, *, person: str, session_id: int | None) -> Ses
             raise UnknownId("session", str(session_id))
         if row.status == SessionStatus.COMPLETED.value:
             problem = FieldProblem("ID", f"session {session_id} is already complete")
-            raise InvalidDocument("psoas session resume", [problem])
+            raise ConflictsWithRecord("psoas session resume", [problem])
         return row
     person_row = repo.find_person(session, label=person)
     row = None

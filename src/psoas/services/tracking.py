@@ -51,7 +51,7 @@ from psoas.core.progress import (
 from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import UnknownId
 from psoas.services import gates
 from psoas.services.caching import SingleFlightCache
 from psoas.store import Database
@@ -150,8 +150,8 @@ def record_check_ins(
     stored = []
     with database.transaction() as session:
         person_row = repo.lock_person(session, label=checked_person_label(person))
-        screen = gates.current_screen(session, person_row)
-        references = gates.pain_references(session, person_row, current=screen)
+        context = gates.write_context(session, person_row, store_serial=database.serial)
+        screen, references = context.screen, context.references
         if any(check_in.done for check_in in check_ins):
             latest = _current_plan(session, person_row, current=screen)
             in_plan = [item.technique for item in latest.items] if latest else []
@@ -159,15 +159,18 @@ def record_check_ins(
                 where = _item_source(source, n, len(check_ins))
                 check_done_in_plan(check_in, in_plan, source=where)
         for check_in in check_ins:
-            earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
-            whole = check_in
-            if earlier is not None:
+            document = check_in.to_document()
+            if not repo.add_check_in(
+                session, person=person_row, day=check_in.day, document=document
+            ):
+                earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
+                assert earlier is not None  # the person's lock keeps it there
                 whole = CheckIn.model_validate(earlier.document).merged_with(check_in)
                 merged += 1
-            document = whole.to_document()
-            repo.save_check_in(
-                session, person=person_row, day=whole.day, document=document, earlier=earlier
-            )
+                document = whole.to_document()
+                repo.save_check_in(
+                    session, person=person_row, day=whole.day, document=document, earlier=earlier
+                )
             stored.append(document)
             if check_in.red_flags:
                 screened = _screen_again(session, person_row, check_in)
@@ -188,6 +191,13 @@ def record_check_ins(
                 session, person_row, check_in.adverse_events, session_id=None
             )
             pauses += [pause for pause in (signs, problems) if pause is not None]
+    if not pauses and rescreen is None and not impossible:
+        gates.keep_write_context(
+            person_row,
+            context,
+            store_serial=database.serial,
+            rated=[(c.day, c.values()) for c in check_ins],
+        )
     return TrackingOutcome(
         person=person_row.label,
         recorded=len(check_ins),
@@ -379,13 +389,8 @@ def find_person(session: Session, person: str) -> PersonRow:
     if row is None:
         labels = [found.label for found, _ in repo.list_people(session)]
         close = difflib.get_close_matches(person, labels, n=2)
-        hint = (
-            f"did you mean {' or '.join(repr(label) for label in close)}?"
-            if close
-            else "start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
-        )
-        problem = FieldProblem("person", f"nothing is stored for {person!r} yet; {hint}")
-        raise InvalidDocument("--person", [problem])
+        start = "nothing is stored yet; start with 'psoas intake', 'psoas plan FILE' or 'psoas log'"
+        raise UnknownId("person", person, close, otherwise=start)
     return row
 
 

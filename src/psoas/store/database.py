@@ -66,7 +66,7 @@ A write holds the lock for milliseconds; 30 seconds lets a burst of hundreds que
 ends in a clear error rather than a hang.
 """
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration, so that a store already there is recognised without importing
 Alembic (a tenth of a second); a test keeps it equal to Alembic's head."""
 
@@ -95,12 +95,13 @@ class Database:
         """Unique among the databases this process has opened (a key for caches)."""
         self._writes = itertools.count(1)
         self.writes = 0
-        """How many flushes with changes this process has made: a cheap "has anything changed
-        here since" for caches (changes made by other processes are not counted)."""
-        event.listen(self._writer, "after_flush", self._count_write)
+        """How many write transactions this process has committed: a cheap "has anything
+        changed here since" for caches (changes made by other processes are not counted).
+        Counted at commit, not at flush, so statements run without the ORM count too."""
+        event.listen(self._writer, "after_commit", self._count_write)
         event.listen(self._reader, "before_flush", _refuse_writes)
 
-    def _count_write(self, session: Session, _context: Any) -> None:
+    def _count_write(self, session: Session) -> None:
         self.writes = next(self._writes)
 
     @property

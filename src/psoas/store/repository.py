@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Executable, bindparam, func, select, union_all
+from sqlalchemy import Executable, bindparam, func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -32,6 +32,7 @@ __all__ = [
     "SessionRatings",
     "StepEntry",
     "assessments_of",
+    "add_check_in",
     "check_in_of_day",
     "check_ins_of",
     "content_hash",
@@ -67,6 +68,7 @@ __all__ = [
     "steps_of_sessions",
     "tracking_version",
     "values_near_start",
+    "NearStart",
 ]
 
 
@@ -91,13 +93,14 @@ def lock_person(session: Session, *, label: str) -> PersonRow:
 
     Every write about a person starts here, so two writes for one person follow each
     other: a read-then-write (the same-day merge, the next plan version, the gate
-    before a session) is never overtaken. On PostgreSQL the person's row is locked
-    (``SELECT ... FOR UPDATE``); on SQLite the write transaction already holds the
-    file's write lock (``BEGIN IMMEDIATE``). A person not yet stored is inserted with
-    ``ON CONFLICT DO NOTHING`` on the unique label, so concurrent first writes make one
-    person, not several; the common case (the person exists) is one statement.
+    before a session) is never overtaken. The lock is an ``UPDATE`` that moves the
+    person's :attr:`~psoas.store.tables.PersonRow.revision` on: on PostgreSQL it locks
+    the row until the transaction ends; on SQLite the write transaction already holds
+    the file's write lock (``BEGIN IMMEDIATE``). A person not yet stored is inserted
+    with ``ON CONFLICT DO NOTHING`` on the unique label, so concurrent first writes make
+    one person, not several; the common case (the person exists) is one statement.
     """
-    person = session.scalars(_PERSONAL_LOCKED, {"label": label}).one_or_none()
+    person = session.scalars(_PERSONAL_LOCKED, {"person_label": label}).one_or_none()
     if person is not None:
         return person
     insert = _insert_for(session)
@@ -108,16 +111,42 @@ def lock_person(session: Session, *, label: str) -> PersonRow:
             index_elements=[PersonRow.label], index_where=PersonRow.practitioner_id.is_(None)
         )
     )
-    return session.scalars(_PERSONAL_LOCKED, {"label": label}).one()
+    return session.scalars(_PERSONAL_LOCKED, {"person_label": label}).one()
+
+
+def lock_existing_person(session: Session, *, label: str) -> PersonRow | None:
+    """:func:`lock_person` for a person who must already be stored (None: nobody by that name)."""
+    return session.scalars(_PERSONAL_LOCKED, {"person_label": label}).one_or_none()
+
+
+def lock_session(session: Session, *, session_id: int) -> SessionRow | None:
+    """A guided session, read after locking its person for this write transaction."""
+    person_id = session.scalar(select(SessionRow.person_id).where(SessionRow.id == session_id))
+    if person_id is None:
+        return None
+    session.execute(_LOCKED_BY_ID, {"person_id": person_id})
+    return session.get(SessionRow, session_id, populate_existing=True)
+
+
+def get_or_create_person(session: Session, *, label: str) -> PersonRow:
+    """The person called ``label``, created on first use (and locked: see :func:`lock_person`)."""
+    return lock_person(session, label=label)
 
 
 # Statements that run in every write, built once rather than on each call (SQLAlchemy caches
 # their compiled form either way; building a statement is what costs).
 _PERSONAL_LOCKED = (
-    select(PersonRow)
-    .where(PersonRow.label == bindparam("label"), PersonRow.practitioner_id.is_(None))
-    .with_for_update()  # a row lock on PostgreSQL; SQLite has none (and needs none, see above)
-    .execution_options(populate_existing=True)
+    update(PersonRow)
+    .where(PersonRow.label == bindparam("person_label"), PersonRow.practitioner_id.is_(None))
+    .values(revision=PersonRow.revision + 1)
+    .returning(PersonRow)
+    .execution_options(populate_existing=True, synchronize_session=False)
+)
+_LOCKED_BY_ID = (
+    update(PersonRow)
+    .where(PersonRow.id == bindparam("person_id"))
+    .values(revision=PersonRow.revision + 1)
+    .execution_options(synchronize_session=False)
 )
 _LATEST_ASSESSMENT = (
     select(AssessmentRow)
@@ -141,34 +170,6 @@ _LATEST_PLAN = (
 _CHECK_IN_OF_DAY = select(CheckInRow).where(
     CheckInRow.person_id == bindparam("person_id"), CheckInRow.day == bindparam("day")
 )
-
-
-def lock_existing_person(session: Session, *, label: str) -> PersonRow | None:
-    """:func:`lock_person` for a person who must already be stored (None: nobody by that name)."""
-    found = find_person(session, label=label)
-    if found is None:
-        return None
-    _lock(session, found.id)
-    return session.get(PersonRow, found.id, populate_existing=True)
-
-
-def lock_session(session: Session, *, session_id: int) -> SessionRow | None:
-    """A guided session, read after locking its person for this write transaction."""
-    person_id = session.scalar(select(SessionRow.person_id).where(SessionRow.id == session_id))
-    if person_id is None:
-        return None
-    _lock(session, person_id)
-    return session.get(SessionRow, session_id, populate_existing=True)
-
-
-def _lock(session: Session, person_id: int) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(PersonRow.id).where(PersonRow.id == person_id).with_for_update())
-
-
-def get_or_create_person(session: Session, *, label: str) -> PersonRow:
-    """The person called ``label``, created on first use (and locked: see :func:`lock_person`)."""
-    return lock_person(session, label=label)
 
 
 def _insert_for(session: Session) -> Any:
@@ -548,28 +549,65 @@ def save_check_in(
     return row, replaced
 
 
+def add_check_in(
+    session: Session, *, person: PersonRow, day: date, document: dict[str, Any]
+) -> bool:
+    """Store the day's check-in if the day has none yet (one statement); False if it has one.
+
+    The common case, a new day, costs one ``INSERT ... ON CONFLICT DO NOTHING``; for a
+    day already logged the caller merges with :func:`check_in_of_day` and
+    :func:`save_check_in`.
+    """
+    statement = _new_check_in(session.get_bind().dialect.name)
+    added = session.execute(
+        statement, {"person_id": person.id, "day": day, "document": document}
+    ).first()
+    return added is not None
+
+
+@lru_cache(maxsize=2)
+def _new_check_in(dialect: str) -> Executable:
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = CheckInRow.metadata.tables[CheckInRow.__tablename__]  # Core: no ORM bookkeeping
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.person_id, table.c.day])
+        .returning(table.c.id)
+    )
+
+
 def check_in_of_day(session: Session, *, person_id: int, day: date) -> CheckInRow | None:
     """The check-in stored for one day, if any."""
     return session.scalars(_CHECK_IN_OF_DAY, {"person_id": person_id, "day": day}).first()
 
 
+@dataclass(frozen=True)
+class NearStart:
+    """:func:`values_near_start`'s answer: the values, and each field's first day with one."""
+
+    values: list[tuple[date, dict[str, float]]]
+    firsts: dict[str, date]
+
+
 def values_near_start(
     session: Session, *, person_id: int, fields: Sequence[str], span_days: int
-) -> list[tuple[date, dict[str, float]]]:
+) -> NearStart:
     """The ``fields`` of check-ins and measurements dated within ``span_days`` of each one's first.
 
     Bounded by the start of tracking, however long the history: what a baseline is taken
-    from, read without loading every record (a few indexed aggregates, then two weeks).
+    from, read without loading every record (one indexed lookup per field, then two weeks).
     """
-    firsts, near = _near_start_queries(tuple(fields))
-    found = [
-        first
-        for first in session.execute(firsts, {"person_id": person_id}).one()
-        if first is not None
-    ]
-    if not found:
-        return []
-    start, end = min(found), max(found) + timedelta(days=span_days)
+    firsts_query, near = _near_start_queries(tuple(fields))
+    found = session.execute(firsts_query, {"person_id": person_id}).one()
+    firsts: dict[str, date] = {}
+    for n, first in enumerate(found):  # the fields of check-ins, then those of measurements
+        name = fields[n % len(fields)]
+        if first is not None and (name not in firsts or first < firsts[name]):
+            firsts[name] = first
+    if not firsts:
+        return NearStart([], {})
+    start = min(firsts.values())
+    end = max(firsts.values()) + timedelta(days=span_days)
     values: list[tuple[date, dict[str, float]]] = []
     for row_day, *numbers in session.execute(
         near, {"person_id": person_id, "start": start, "end": end}
@@ -577,7 +615,7 @@ def values_near_start(
         given = {name: n for name, n in zip(fields, numbers, strict=True) if n is not None}
         if given:
             values.append((row_day, given))
-    return values
+    return NearStart(values, firsts)
 
 
 @lru_cache(maxsize=8)

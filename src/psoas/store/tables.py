@@ -105,6 +105,8 @@ class PersonRow(Base):
         ForeignKey("practitioners.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Moved on by every write about the person (the lock each write starts with)."""
 
     intakes: Mapped[list[IntakeRow]] = relationship(back_populates="person")
 

@@ -4,6 +4,7 @@ Every refusal the web app sends, from a route, a dependency or a middleware,
 is a :class:`ErrorDocument` built here, with the status chosen here:
 
     UnknownId                                           404
+    ConflictsWithRecord                                 409 (fits its contract, not the record)
     InvalidDocument                                     422
     ForeignHost                                         400 (DNS rebinding: not this server's name)
     CrossSiteRequest                                    403
@@ -25,6 +26,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from psoas.errors import (
+    ConflictsWithRecord,
     DrawingError,
     InputError,
     InvalidDocument,
@@ -73,7 +75,7 @@ class ErrorDocument(BaseModel):
 
     detail: str
     problems: list[Problem] | None = None
-    """Present when fields were wrong (422)."""
+    """Present when fields were wrong (422), or do not fit what is stored (409)."""
     safety_stop: bool | None = None
     """Present, and true, when psoas refuses for safety's sake (409)."""
 
@@ -82,6 +84,8 @@ def status_of(error: PsoasError) -> int:
     """The HTTP status for a psoas error (the one mapping; pages use it too)."""
     if isinstance(error, UnknownId):
         return 404
+    if isinstance(error, ConflictsWithRecord):
+        return 409
     if isinstance(error, InvalidDocument):
         return 422
     if isinstance(error, ForeignHost):
@@ -121,7 +125,10 @@ STATUS_MEANINGS = {
     400: "Not well-formed, or not sent to this server's own name (Host)",
     403: "A state-changing request not sent as JSON by a page of this server",
     404: "Nothing stored or known under that id",
-    409: "Understood, and refused for safety's sake",
+    409: (
+        "Understood, and refused: for safety's sake (safety_stop), or because a field does not "
+        "fit what is stored (problems: a plan item not in the plan, a step the session lacks)"
+    ),
     413: "The request body is over the size limit",
     422: "A field is missing, of the wrong type or out of range; each is named",
     503: "The store could not be reached or written, or a chart or PDF could not be drawn now; "

@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from psoas.content.vocabulary import ToolId
-from psoas.core.bounds import CONTRACT_CONFIG
+from psoas.core.bounds import CONTRACT_CONFIG, WHOLE
 from psoas.core.session_records import Ratings
 from psoas.core.timeline import MAX_MINUTES, MIN_MINUTES, SessionKind
 
@@ -18,7 +18,7 @@ class SessionRequest(BaseModel):
     model_config = CONTRACT_CONFIG
 
     kind: Annotated[SessionKind, Field(strict=False)] = SessionKind.SELF_RELEASE
-    minutes: Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES)] = 20
+    minutes: Annotated[int, Field(ge=MIN_MINUTES, le=MAX_MINUTES), WHOLE] = 20
     tool: Annotated[ToolId, Field(strict=False)] | None = None
     before: Ratings | None = None
     """Ratings before (``low_back_pain``, ``hip_pain``, ``stress``, ``breathing_ease``)."""

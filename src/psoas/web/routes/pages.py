@@ -41,7 +41,7 @@ from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
 from psoas.core.records import HistoryEntry, RecordKind
 from psoas.core.session_records import RATING_LABELS, RATING_QUESTIONS
-from psoas.errors import InvalidDocument, PsoasError, UnknownId
+from psoas.errors import PsoasError, UnknownId
 from psoas.services import care, gates, history, library, reminders, tracking
 from psoas.services.caching import SingleFlightCache
 from psoas.services.sessions import list_sessions
@@ -257,7 +257,7 @@ def _history(database: Database, person: str) -> list[HistoryEntry]:
 def _progress(database: Database, person: str) -> Progress | None:
     try:
         return tracking.progress(database, person=person, today=date.today())
-    except InvalidDocument:  # nothing stored for this person yet
+    except UnknownId:  # nothing stored for this person yet
         return None
 
 

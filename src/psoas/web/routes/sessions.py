@@ -59,7 +59,7 @@ def open_session(body: JsonBody, database: DatabaseDep, person: PersonDep) -> di
     return record.to_document()
 
 
-@router.get("/sessions")
+@router.get("/sessions", responses=error_responses(404))
 def list_sessions(database: DatabaseDep, person: PersonDep) -> list[SessionSummary]:
     """Every session, oldest first, with the change in ratings."""
     return list(sessions.list_sessions(database, person=person))
@@ -90,7 +90,7 @@ def resume(session_id: SessionId, database: DatabaseDep) -> dict[str, Any]:
     status_code=204,
     response_class=Response,
     openapi_extra=json_body("Checkpoint"),
-    responses=error_responses(*ONE_SESSION, *WITH_BODY),
+    responses=error_responses(*ONE_SESSION, *WITH_BODY, 409),
 )
 def checkpoint(session_id: SessionId, body: JsonBody, database: DatabaseDep) -> Response:
     """Store where the browser is: step, seconds into it, time spent in every step."""

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from psoas.core.gates import ReleaseStatus
 from psoas.core.progress import Progress
+from psoas.core.reminders import TIME_OF_DAY_PATTERN, WORK_DAYS_PATTERN, known_time_zones
 from psoas.core.validation import validate_document
 from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
@@ -27,6 +28,8 @@ from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 router = APIRouter(tags=["tracking"], responses=error_responses(*ALWAYS))
 
 A_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+TimeOfDay = Annotated[str, Query(pattern=TIME_OF_DAY_PATTERN, description="HH:MM, local time.")]
 
 
 @router.post(
@@ -56,7 +59,7 @@ def record_measures(
     status_code=201,
     response_model=CheckInsRecorded,
     openapi_extra=json_body("CheckIn", one_or_list=True),
-    responses=error_responses(*WITH_BODY),
+    responses=error_responses(*WITH_BODY, 409),
 )
 def record_check_ins(
     body: JsonBody, database: DatabaseDep, person: PersonDep, followups: FollowUpsDep
@@ -89,7 +92,7 @@ def something_changed(body: JsonBody, database: DatabaseDep, person: PersonDep) 
 @router.get(
     "/progress",
     response_class=JSONResponse,
-    responses={200: {"model": Progress}, **error_responses(422)},
+    responses={200: {"model": Progress}, **error_responses(404, 422)},
 )
 def progress(database: DatabaseDep, person: PersonDep, since: SinceDay = None) -> Response:
     """Change against baseline and a month ago, adherence, streaks, session effects, advice.
@@ -109,7 +112,7 @@ def progress(database: DatabaseDep, person: PersonDep, since: SinceDay = None) -
             "description": "The report as a file to keep",
             "content": {"application/pdf": A_FILE, "text/html": {"schema": {"type": "string"}}},
         },
-        **error_responses(404, 422),
+        **error_responses(404, 409, 422),
     },
 )
 def report(
@@ -143,17 +146,31 @@ def report(
             "description": "An iCalendar file of reminders",
             "content": {"text/calendar": {"schema": {"type": "string"}}},
         },
-        **error_responses(404, 422),
+        **error_responses(404, 409, 422),
     },
 )
 def reminders_calendar(
     database: DatabaseDep,
     person: PersonDep,
-    work_start: str = "09:00",
-    work_end: str = "17:00",
-    work_days: str = "mon-fri",
-    practice_at: str = "18:00",
-    timezone: str | None = None,
+    work_start: TimeOfDay = "09:00",
+    work_end: Annotated[
+        str, Query(pattern=TIME_OF_DAY_PATTERN, description="After work_start (HH:MM).")
+    ] = "17:00",
+    work_days: Annotated[
+        str,
+        Query(
+            description="Like mon-fri, or mon,wed,fri.",
+            json_schema_extra={"pattern": WORK_DAYS_PATTERN},  # checked, in words, by the service
+        ),
+    ] = "mon-fri",
+    practice_at: TimeOfDay = "18:00",
+    timezone: Annotated[
+        str | None,
+        Query(
+            description="An IANA time zone; the server's own when left out.",
+            json_schema_extra={"enum": sorted(known_time_zones())},
+        ),
+    ] = None,
 ) -> Response:
     """The plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
     hours = reminders.work_hours_from_options(
