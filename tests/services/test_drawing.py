@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,13 +50,29 @@ def _stuck(name: str, document: str, fmt: ChartFormat) -> bytes:
 
 
 def _ended(pid: int, within: float = 10.0) -> bool:
-    """Whether the process ``pid`` has ended (and been reaped) within ``within`` seconds."""
+    """Whether the process ``pid`` has ended within ``within`` seconds (a zombie has)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists():
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state in ("Z", "X"):
             return True
         time.sleep(0.05)
     return False
+
+
+SERVER_THAT_DRAWS = """
+import sys, time
+from psoas.services.drawing import DrawingWorker
+from tests.reports.test_charts import empty_progress
+
+worker = DrawingWorker()
+worker.draw("pain", empty_progress())
+print(worker.pid, flush=True)
+time.sleep(600)
+"""
 
 
 def test_the_worker_draws_what_this_process_draws(
@@ -80,7 +98,7 @@ def test_an_unknown_chart_is_refused_before_the_worker_is_asked(
     assert worker.pid is None  # no process was started for it
 
 
-def test_a_worker_that_dies_while_drawing_costs_one_chart_then_is_replaced(
+def test_a_task_that_kills_its_worker_fails_and_the_next_gets_a_new_worker(
     worker: DrawingWorker, progress: Progress, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     worker.draw("pain", progress)
@@ -152,3 +170,20 @@ def test_closing_ends_the_worker_and_refuses_more(
     assert _ended(pid)
     with pytest.raises(DrawingError, match="stopping"):
         worker.draw("sessions", progress)
+
+
+def test_the_worker_ends_when_its_server_is_killed() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", SERVER_THAT_DRAWS],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    ) as server:
+        try:
+            assert server.stdout is not None
+            worker_pid = int(server.stdout.readline())
+            assert not _ended(worker_pid, within=0.5)
+        finally:
+            server.kill()  # SIGKILL: the server has no chance to stop its worker
+    assert _ended(worker_pid)

@@ -12,9 +12,11 @@ reports the worker's beside the server's.
 The worker draws one thing at a time, as a process would anyway, and is
 replaced after :data:`TASKS_PER_WORKER` tasks, so whatever matplotlib and
 WeasyPrint keep between drawings is given back. A worker that dies (killed,
-crashed) or takes longer than :data:`WAIT_SECONDS` costs the request that was
-waiting for it a :class:`~psoas.errors.DrawingError` (503 in the web app);
-the next request gets a fresh worker. The server is never taken down with it.
+crashed) is replaced, and the task tried once more on the new one; if that one
+dies too, or a task takes longer than :data:`WAIT_SECONDS` (its worker is then
+killed), the request gets a :class:`~psoas.errors.DrawingError` (503 in the web
+app) and the next request a fresh worker. The server is never taken down with
+it, and the worker ends when the server does, however it ends.
 
 The worker is a :class:`concurrent.futures.ProcessPoolExecutor` of one
 process, retired (``shutdown``) after its tasks rather than recycled by its
@@ -28,6 +30,7 @@ killing its process costs no other request.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
 import threading
@@ -142,22 +145,18 @@ class DrawingWorker:
             raise DrawingError("the drawing process is busy; try again in a moment")
         try:
             try:
-                future = self._worker().submit(task, *args)
-            except BrokenProcessPool:  # it died while idle: this task is given to a new one
-                self._retire()
-                future = self._worker().submit(task, *args)
-            try:
-                result = future.result(timeout=max(0.0, deadline - time.monotonic()))
-            except FutureTimeout:
-                self._stop_worker()
-                raise DrawingError(
-                    f"drawing took longer than {self._wait_seconds:g} s and was stopped; try again"
-                ) from None
+                result = self._result(task, args, deadline)
             except BrokenProcessPool:
+                # It died, perhaps while idle (killed from outside) before this task reached
+                # it: one new worker tries once more. A task that kills its worker fails twice.
                 self._retire()
-                raise DrawingError(
-                    "the drawing process stopped unexpectedly; try again (a new one is started)"
-                ) from None
+                try:
+                    result = self._result(task, args, deadline)
+                except BrokenProcessPool:
+                    self._retire()
+                    raise DrawingError(
+                        "the drawing process stopped unexpectedly; try again (a new one is started)"
+                    ) from None
             self._tasks += 1
             if self._tasks >= self._tasks_per_worker:
                 self._retire()
@@ -165,13 +164,26 @@ class DrawingWorker:
         finally:
             self._turn.release()
 
+    def _result(self, task: Callable[..., T], args: tuple[object, ...], deadline: float) -> T:
+        """The task's result from the worker, waiting until ``deadline`` at most."""
+        future = self._worker().submit(task, *args)
+        try:
+            return future.result(timeout=max(0.0, deadline - time.monotonic()))
+        except FutureTimeout:
+            self._stop_worker()
+            raise DrawingError(
+                f"drawing took longer than {self._wait_seconds:g} s and was stopped; try again"
+            ) from None
+
     def _worker(self) -> ProcessPoolExecutor:
         """The running worker, started if there is none (the caller holds the turn)."""
         if self._closed:
             raise DrawingError("the server is stopping; nothing more is drawn")
         if self._executor is None:
             executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_end_with_the_server,
             )
             try:
                 pid = executor.submit(os.getpid).result(timeout=self._wait_seconds)
@@ -195,6 +207,23 @@ class DrawingWorker:
         executor, self._executor, self._pid = self._executor, None, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _end_with_the_server() -> None:
+    """In the worker: end when the server does, however it ends (even by SIGKILL).
+
+    The pool's queues keep both ends of their pipes open in the worker, so it would
+    otherwise wait for its next task for ever, holding its memory.
+    """
+    server = multiprocessing.parent_process()
+    if server is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([server.sentinel])
+        os._exit(0)  # the server is gone: nobody waits for this process's work
+
+    threading.Thread(target=watch, name="psoas-drawing-watch", daemon=True).start()
 
 
 def _draw_from_json(name: str, document: str, fmt: ChartFormat) -> bytes:
