@@ -168,10 +168,13 @@ def _served(url: str) -> Iterator[str]:
         )
         try:
             assert server.stdout is not None
-            line = server.stdout.readline()
-            found = re.search(r"http://127\.0\.0\.1:\d+", line)
+            said = ""
+            found = None
+            while found is None and said.count("\n") < 3:  # it may first say it moved ports
+                said += server.stdout.readline()
+                found = re.search(r"http://127\.0\.0\.1:\d+", said)
             if not found:
-                raise RuntimeError(f"the server did not say where it listens: {line!r}")
+                raise RuntimeError(f"the server did not say where it listens: {said!r}")
             base = found.group(0)
             _wait_until_up(server, base)
             yield base

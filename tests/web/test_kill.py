@@ -55,9 +55,12 @@ def served(database_url: str, data_dir: Path) -> Iterator[tuple[subprocess.Popen
     )
     try:
         assert server.stdout is not None
-        line = server.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:\d+", line)
-        assert found, f"the server did not say where it listens: {line!r}"
+        said = ""
+        found = None
+        while found is None and said.count("\n") < 3:  # it may first say it moved ports
+            said += server.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:\d+", said)
+        assert found, f"the server did not say where it listens: {said!r}"
         base = found.group(0)
         deadline = time.monotonic() + START_SECONDS
         while True:

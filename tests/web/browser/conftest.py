@@ -81,11 +81,15 @@ class Server:
             text=True,
         )
         assert self.process.stdout is not None
-        line = self.process.stdout.readline()
-        found = re.search(r"http://\S+/", line)
-        if found is None:
-            self.stop()
-            raise RuntimeError(f"psoas serve did not start: {line!r}")
+        said = ""
+        found = None
+        while found is None:  # it may first say that it moved to another port
+            line = self.process.stdout.readline()
+            said += line
+            found = re.search(r"http://\S+/", line)
+            if not line or said.count("\n") > 5:
+                self.stop()
+                raise RuntimeError(f"psoas serve did not start: {said!r}")
         self.url = found.group(0)
         self._wait_until_up()
 
