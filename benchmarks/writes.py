@@ -7,9 +7,10 @@ For each backend (SQLite in a temporary folder; PostgreSQL in a temporary databa
 created on the server that ``--postgres-url`` or ``PSOAS_TEST_POSTGRES_URL`` names, and
 dropped after) the store gets the plan of ``examples/desk-worker.yaml`` for "me", then:
 
-1. **Under load.** The real server (``python -m psoas serve``, one process, as a person
-   runs it) answers ``--concurrency`` clients, each sending its next request as soon as
-   its last one is answered, for ``--seconds``: first ``GET /api/v1/health`` (the
+1. **Under load.** The real server (uvicorn over the app in its own process, as
+   ``psoas serve`` runs it and ``benchmarks/web.py`` serves it) answers
+   ``--concurrency`` clients, each sending its next request as soon as its last one
+   is answered, for ``--seconds``: first ``GET /api/v1/health`` (the
    baseline: what the server's own overhead costs at this concurrency), then
    ``POST /api/v1/check-ins``. Each check-in is for a random day of the last two years,
    with a pain rating and one plan item done, so some days are new rows and some join a
@@ -35,9 +36,7 @@ import argparse
 import asyncio
 import os
 import random
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,9 +55,11 @@ from psoas.core.intake import parse_intake
 from psoas.core.measures import parse_check_in
 from psoas.documents import read_document
 from psoas.services import care, tracking
+from psoas.settings import Settings
 from psoas.store import Database, open_database
 from psoas.store import repository as repo
 from psoas.store.tables import CheckInRow
+from web import server  # this folder's web benchmark: the app served in its own process
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "desk-worker.yaml"
 HEALTH = "/api/v1/health"
@@ -66,7 +67,6 @@ CHECK_INS = "/api/v1/check-ins"
 WRITE_P99_TARGET = 5.0
 SINGLE_TARGET = 2.0
 DAYS = 730
-STARTUP_SECONDS = 60.0
 
 
 @dataclass
@@ -110,9 +110,7 @@ def main() -> None:
         with _store(backend, options.postgres_url) as url:
             print(f"\n== {backend}")
             techniques = _store_a_plan(url)
-            with _served(url) as base:
-                health, _ = asyncio.run(_load(base, options, techniques, write=False))
-                writes, acknowledged = asyncio.run(_load(base, options, techniques, write=True))
+            health, writes, acknowledged = _under_load(url, options, techniques)
             lost = _lost(url, acknowledged)
             _report(health, writes, lost)
         with _store(backend, options.postgres_url) as url:
@@ -154,53 +152,16 @@ def _store_a_plan(url: str) -> list[str]:
     return [item.technique for item in plan.items]
 
 
-@contextmanager
-def _served(url: str) -> Iterator[str]:
-    """``psoas serve`` over the store in its own process, as a person runs it."""
+def _under_load(
+    url: str, options: argparse.Namespace, techniques: list[str]
+) -> tuple[Load, Load, Acknowledged]:
+    """The served app over the store (as ``benchmarks/web.py`` serves it): health, then writes."""
     with tempfile.TemporaryDirectory(prefix="psoas-writes-data-") as data_dir:
-        env = {**os.environ, "PSOAS_DATABASE_URL": url, "PSOAS_DATA_DIR": data_dir}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "psoas", "serve", "--no-browser", "--port", "8400"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            assert server.stdout is not None
-            said = ""
-            found = None
-            while found is None and said.count("\n") < 3:  # it may first say it moved ports
-                said += server.stdout.readline()
-                found = re.search(r"http://127\.0\.0\.1:\d+", said)
-            if not found:
-                raise RuntimeError(f"the server did not say where it listens: {said!r}")
-            base = found.group(0)
-            _wait_until_up(server, base)
-            yield base
-        finally:
-            server.terminate()
-            try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            if server.stdout is not None:
-                server.stdout.close()
-
-
-def _wait_until_up(server: subprocess.Popen[str], base: str) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server stopped while starting (exit {server.returncode})")
-        try:
-            if httpx2.get(base + HEALTH).status_code == 200:
-                return
-        except httpx2.TransportError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"the server did not answer within {STARTUP_SECONDS:g} s")
+        settings = Settings(data_dir=Path(data_dir), database_url=url)
+        with server(settings) as (base, _):
+            health, _ = asyncio.run(_load(base, options, techniques, write=False))
+            writes, acknowledged = asyncio.run(_load(base, options, techniques, write=True))
+    return health, writes, acknowledged
 
 
 async def _load(
