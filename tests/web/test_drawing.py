@@ -13,24 +13,14 @@ from fastapi.testclient import TestClient
 from psoas.reports.charts import CHARTS
 from psoas.services import drawing, tracking
 from psoas.services.reporting import inline_svg
-from psoas.settings import Settings
-from psoas.store import open_database
-from psoas.web.app import create_app
-from tests.factories import load_example_history
 from tests.services.test_drawing import _crash
+from tests.web.conftest import served_history
 
 
 @pytest.fixture
 def seeded(tmp_path: Path) -> Iterator[TestClient]:
     """The desk worker's eight weeks, served (on SQLite: the worker does not see the store)."""
-    database_url = f"sqlite:///{tmp_path / 'psoas.sqlite3'}"
-    database = open_database(database_url)
-    try:
-        load_example_history(database)
-    finally:
-        database.close()
-    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
-    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+    with served_history(f"sqlite:///{tmp_path / 'psoas.sqlite3'}", tmp_path) as client:
         yield client
 
 

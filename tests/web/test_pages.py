@@ -22,12 +22,9 @@ from psoas.content import KnowledgeBase
 from psoas.content.vocabulary import MetricId, RedFlagId
 from psoas.core.schemas import ContractName, json_schema
 from psoas.services.reporting import inline_svg
-from psoas.settings import Settings
-from psoas.store import open_database
-from psoas.web.app import create_app
 from tests.conftest import EXAMPLES
-from tests.factories import load_example_history
 from tests.reports.test_charts import drawn_points
+from tests.web.conftest import served_history
 
 PAGES = ["/", "/intake", "/plan", "/track", "/history", "/library", "/library/couch_stretch"]
 LIBRARY_SHAPES = ["psoas_major", "prolonged_sitting", "pso_rite", "hernia"]
@@ -141,13 +138,7 @@ def check_page(html: str) -> Node:
 @pytest.fixture
 def seeded(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """The desk worker's plan and eight weeks of measures and check-ins, served."""
-    database = open_database(database_url)
-    try:
-        load_example_history(database)
-    finally:
-        database.close()
-    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
-    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as client:
+    with served_history(database_url, tmp_path) as client:
         yield client
 
 

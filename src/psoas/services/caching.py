@@ -25,7 +25,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from cachetools import LRUCache
 
@@ -102,3 +103,16 @@ class SingleFlightCache(Generic[V]):
         with self._lock:
             self._kept.clear()
             self._key_of_group.clear()
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A stored row's document, known by its id and content hash (the document is not the key).
+
+    Rows that keep a contract document never change, so what is parsed from one (with
+    ``functools.lru_cache`` keyed by this) can be kept for the process's life.
+    """
+
+    id: int
+    digest: str
+    document: dict[str, Any] = field(compare=False, hash=False)

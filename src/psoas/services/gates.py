@@ -48,6 +48,7 @@ from psoas.core.gates import (
     warning_sign_pause,
 )
 from psoas.core.intake import Intake, parse_intake
+from psoas.services.caching import StoredDocument
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import AssessmentRow, PersonRow
@@ -121,7 +122,7 @@ def current_screen(
     if found is None:
         return None
     row, intake_row = found
-    stored = _StoredIntake(intake_row.id, intake_row.content_hash, intake_row.document)
+    stored = StoredDocument(intake_row.id, intake_row.content_hash, intake_row.document)
     intake, assessment = _screened(stored)
     if row.origin == "resubmitted":
         signs = _signs_since_answered(session, person_row)
@@ -141,17 +142,8 @@ def with_warning_signs(intake: Intake, signs: Iterable[RedFlagId], *, source: st
     return parse_intake(document, source=source)
 
 
-@dataclass(frozen=True)
-class _StoredIntake:
-    """A stored intake, known by its content (the document itself is not part of the key)."""
-
-    id: int
-    digest: str
-    document: dict[str, Any] = field(compare=False, hash=False)
-
-
 @lru_cache(maxsize=256)
-def _screened(stored: _StoredIntake) -> tuple[Intake, Assessment]:
+def _screened(stored: StoredDocument) -> tuple[Intake, Assessment]:
     """An intake parsed and screened, once per content in this process (rows never change)."""
     intake = parse_intake(stored.document, source=f"stored intake {stored.id}")
     return intake, assess(intake, load_knowledge_base())

@@ -53,7 +53,7 @@ from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
 from psoas.errors import UnknownId
 from psoas.services import gates
-from psoas.services.caching import SingleFlightCache
+from psoas.services.caching import SingleFlightCache, StoredDocument
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import PersonRow
@@ -343,17 +343,8 @@ def current_plan(database: Database, *, person: str) -> Plan | None:
         return _current_plan(session, person_row) if person_row else None
 
 
-@dataclass(frozen=True)
-class _StoredPlan:
-    """A stored plan version, known by its row and content (the document is not the key)."""
-
-    id: int
-    digest: str
-    document: dict[str, Any] = field(compare=False, hash=False)
-
-
 @lru_cache(maxsize=64)
-def _stored_plan(stored: _StoredPlan) -> Plan:
+def _stored_plan(stored: StoredDocument) -> Plan:
     """A stored plan version parsed once per process (rows never change; plans are frozen)."""
     return Plan.model_validate(stored.document)
 
@@ -364,7 +355,7 @@ def _current_plan(
     row = repo.latest_plan(session, person_id=person_row.id)
     if row is None:
         return None
-    stored = _stored_plan(_StoredPlan(row.id, row.content_hash, row.document))
+    stored = _stored_plan(StoredDocument(row.id, row.content_hash, row.document))
     if current is gates.UNREAD:
         current = gates.current_screen(session, person_row)
     if current is None or current[1].safety == stored.safety:
