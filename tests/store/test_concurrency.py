@@ -9,6 +9,7 @@ really overlap rather than the start-ups.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -203,6 +204,29 @@ def test_two_processes_opening_a_new_store_at_once_both_succeed(
     assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
     database = open_database(database_url)
     assert _people_and_check_ins(database) == (0, 0)
+    database.close()
+
+
+def test_a_new_file_another_connection_is_writing_is_switched_to_wal_once_it_lets_go(
+    tmp_path: Path,
+) -> None:
+    """Switching a file to WAL needs it alone, and while another connection is about to
+    write SQLite refuses at once, without its busy timeout: opening a new store while
+    another process is still in the file (one open in eight when several start
+    together) must wait, as a writer does, not fail."""
+    path = tmp_path / "psoas.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE early (x)")
+    other.execute("BEGIN IMMEDIATE")  # holds the file's reserved lock
+    letting_go = threading.Timer(0.3, other.execute, args=("COMMIT",))
+    letting_go.start()
+    try:
+        database = open_database(f"sqlite:///{path}")
+    finally:
+        letting_go.join()
+        other.close()
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     database.close()
 
 

@@ -41,7 +41,9 @@ with the address shown without its password.
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -242,9 +244,35 @@ def _sqlite_connect(connection: Any, _record: Any) -> None:
     connection.isolation_level = None  # SQLAlchemy's BEGIN (below) is the one that counts
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")
+    _use_wal(cursor)
     cursor.execute("PRAGMA synchronous = FULL")
     cursor.close()
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode, waiting as a writer would if others hold it.
+
+    WAL is a property of the file, so once one connection has switched it every later
+    one finds it so and takes no lock. The switch itself needs the file to itself and
+    SQLite answers it "database is locked" at once, without its busy handler, when
+    another connection is in the file (two processes opening a new store together, one
+    open in eight): so the switch is retried here, with growing pauses, for as long as
+    a writer would wait, and a switch another connection made meanwhile ends the wait.
+    A file that cannot be WAL (an in-memory database) keeps the mode SQLite gives it.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    pause = 0.002
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def _sqlite_begin(connection: Connection) -> None:
