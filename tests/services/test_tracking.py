@@ -253,3 +253,11 @@ def test_a_write_from_another_process_is_seen_once_the_version_is_read_again(
     finally:
         here.close()
         elsewhere.close()
+
+
+def test_progress_from_a_day_after_today_is_refused_naming_since(database: Database) -> None:
+    with pytest.raises(InvalidDocument) as refused:
+        tracking.progress(database, person="me", today=TODAY, since=TODAY + timedelta(days=1))
+    assert [problem.field for problem in refused.value.problems] == ["since"]
+    with pytest.raises(InvalidDocument):
+        tracking.progress_json(database, person="me", today=TODAY, since=TODAY + timedelta(days=1))

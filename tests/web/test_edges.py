@@ -277,8 +277,10 @@ def test_an_unserved_method_is_405_naming_every_method_of_the_path(
     assert response.headers["Allow"] == "GET, POST"
 
 
-@pytest.mark.parametrize("since", ["0", "1700000000", "2026-02-30", "2026-1-1"])
-def test_since_is_a_day_written_out(sqlite_client: TestClient, since: str) -> None:
+@pytest.mark.parametrize("since", ["0", "1700000000", "2026-02-30", "2026-1-1", "2999-01-01"])
+def test_since_is_a_day_written_out_and_not_after_today(
+    sqlite_client: TestClient, since: str
+) -> None:
     for url in (f"{API}/progress", f"{API}/report"):
         response = sqlite_client.get(url, params={"since": since})
         assert response.status_code == 422, (url, response.text)

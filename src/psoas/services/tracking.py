@@ -51,7 +51,7 @@ from psoas.core.progress import (
 from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import UnknownId
+from psoas.errors import FieldProblem, InvalidDocument, UnknownId
 from psoas.services import gates
 from psoas.services.caching import SingleFlightCache, StoredDocument
 from psoas.store import Database
@@ -246,6 +246,7 @@ def progress(
     database: Database, *, person: str, today: date, since: date | None = None
 ) -> Progress:
     """A person's progress up to ``today`` (kept while their records are unchanged)."""
+    _refuse_a_future_start(since, today)
     version = _known_version(database, person)
     return _PROGRESS.get_or_make(
         (version, today, since),
@@ -258,6 +259,7 @@ def progress_json(
     database: Database, *, person: str, today: date, since: date | None = None
 ) -> bytes:
     """:func:`progress` as ``psoas.progress/1`` JSON bytes, kept while nothing changes."""
+    _refuse_a_future_start(since, today)
     version = _known_version(database, person)
     return _PROGRESS_JSON.get_or_make(
         (version, today, since),
@@ -268,6 +270,13 @@ def progress_json(
         ),
         group=(records_of(version), since),
     )
+
+
+def _refuse_a_future_start(since: date | None, today: date) -> None:
+    """Progress from a day still to come would be empty and say nothing: that is a mistake."""
+    if since is not None and since > today:
+        problem = FieldProblem("since", f"{since.isoformat()} is after today ({today.isoformat()})")
+        raise InvalidDocument("request", [problem])
 
 
 VERSION_TRUSTED_FOR = 1.0
