@@ -136,6 +136,9 @@ FUZZ_CONFIG = {
     "base-url": ORIGIN,
     "seed": 11,
     "max-time": 90,
+    # The report is a PDF drawn by a worker process that may first have to start: seconds on
+    # a shared, loaded machine (10 s, the default, was once too few in CI). A hang still fails.
+    "request-timeout": 60.0,
     "generation": {"max-examples": 10},
     "phases": {
         "examples": {"enabled": True},
@@ -150,8 +153,9 @@ FUZZ_CONFIG = {
 # What no JSON Schema can say, and the two hooks below say instead (schemathesis' documented
 # `map_case` and `filter_case`, run in every phase). Each rule is kept by the app and named in
 # the document's words; only the generator is told:
-# - "not after today" (a check-in's day, a measurement's taken_on): a schema is the same every
-#   day, so it cannot say which day is today. A generated day after today becomes today.
+# - "not after today" (a check-in's day, a measurement's taken_on, progress and the report's
+#   `since`): a schema is the same every day, so it cannot say which day is today. A
+#   generated day after today becomes today.
 # - a PSFS activity listed twice in another case or spacing ("Walk", " walk"): `uniqueItems`
 #   compares whole items, not one field of them folded to lower case.
 # - working hours that end after they start: a schema cannot compare two query parameters.
@@ -169,15 +173,21 @@ def _items(body: object) -> list[dict[str, Any]]:
 def _no_later_than_today(context: HookContext, case: Case[Any]) -> Case[Any]:
     field = DATED_BODIES.get(case.path, "")
     for item in _items(case.body) if field else ():
-        given = item.get(field)
-        if isinstance(given, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", given):
-            try:
-                later = date.fromisoformat(given) > date.today()
-            except ValueError:  # not a real day: what a negative case is about
-                continue
-            if later:
-                item[field] = date.today().isoformat()
+        if _after_today(item.get(field)):
+            item[field] = date.today().isoformat()
+    if isinstance(case.query, dict) and _after_today(case.query.get("since")):
+        case.query["since"] = date.today().isoformat()
     return case
+
+
+def _after_today(given: Any) -> bool:
+    """Whether ``given`` is a real day written out that is after today."""
+    if not (isinstance(given, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", given)):
+        return False
+    try:
+        return date.fromisoformat(given) > date.today()
+    except ValueError:  # not a real day: what a negative case is about
+        return False
 
 
 def _keeps_what_a_schema_cannot_say(context: HookContext, case: Case[Any]) -> bool:

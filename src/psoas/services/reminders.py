@@ -187,7 +187,7 @@ def work_hours_from_options(
         "start": start,
         "end": end,
         "days": weekdays,
-        "timezone": timezone or local_zone_name(),
+        "timezone": local_zone_name() if timezone is None else timezone,
         "practice_at": practice_at,
     }
     try:
