@@ -112,6 +112,8 @@ def _answer(answers: dict[str, Any] | None, path: str) -> Any:
         if not isinstance(found, dict):
             return None
         found = found.get(part)
+    if isinstance(found, float) and found.is_integer():
+        return int(found)  # 9 hours, not 9.0
     return found
 
 
