@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from psoas.core.intake import Intake
     from psoas.core.records import SavedOutcome
+    from psoas.services.care import StoredAnswers
     from psoas.services.storage import Database
 
 
@@ -36,13 +38,57 @@ def save_and_tell(
         render.after_saving(saved, status)
 
 
-def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
-    """``psoas assess``."""
+def stored_answers(person: str, *, command: str | None = None) -> StoredAnswers:
+    """The person's stored answers; none stored is an input error (exit 2) saying what to do.
+
+    ``command`` (plan, assess) also takes a file, and the message says so.
+    """
+    import shlex
+
+    from psoas.cli import DEFAULT_PERSON
+    from psoas.content.words import say
+    from psoas.errors import InputError
+    from psoas.services import care
+    from psoas.services.storage import store
+    from psoas.settings import load_settings
+
+    with store(load_settings()) as database:
+        found = care.stored_answers(database, person=person)
+    if found is not None:
+        return found
+    if person == DEFAULT_PERSON:
+        message = say("intake.none_stored_you")
+    else:
+        option = f" --person {shlex.quote(person)}"
+        message = say("intake.none_stored", person=repr(person), person_option=option)
+    if command is not None:
+        message = say("intake.or_name_file", message=message, command=command)
+    raise InputError(message)
+
+
+def _intake_of(file: Path | None, *, command: str, person: str, quiet: bool) -> tuple[Intake, str]:
+    """The intake in ``file``, or without one the stored answers; and where it came from."""
+    from psoas.services import care
+
+    if file is not None:
+        return care.read_intake(file), str(file)
+    from psoas.cli import render
+    from psoas.content.words import say
+
+    stored = stored_answers(person, command=command)
+    if not quiet:
+        day = stored.screened_at.astimezone().date().isoformat()
+        render.console.print(say("intake.plan_or_assess_stored", day=day), style="dim")
+    return stored.intake, "stored answers"
+
+
+def assess(file: Path | None, *, json_output: bool, person: str, save: bool) -> None:
+    """``psoas assess``: of ``file``, or of the stored answers without one."""
     from psoas.cli import render
     from psoas.services import care
 
     person = care.check_person_label(person)
-    intake = care.read_intake(file)
+    intake, source = _intake_of(file, command="assess", person=person, quiet=json_output)
     assessment = care.assessment_of(intake)
     if json_output:
         print_json(assessment.to_document())
@@ -51,20 +97,20 @@ def assess(file: Path, *, json_output: bool, person: str, save: bool) -> None:
     if save:
         save_and_tell(
             lambda database: care.save_assessment(
-                database, person=person, intake=intake, source=str(file), assessment=assessment
+                database, person=person, intake=intake, source=source, assessment=assessment
             ),
             person=person,
             quiet=json_output,
         )
 
 
-def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
-    """``psoas plan``."""
+def plan(file: Path | None, *, json_output: bool, person: str, save: bool) -> None:
+    """``psoas plan``: from ``file``, or from the stored answers without one."""
     from psoas.cli import render
     from psoas.services import care
 
     person = care.check_person_label(person)
-    intake = care.read_intake(file)
+    intake, source = _intake_of(file, command="plan", person=person, quiet=json_output)
     assessment, program = care.plan_of(intake)
     if json_output:
         print_json(program.to_document())
@@ -76,7 +122,7 @@ def plan(file: Path, *, json_output: bool, person: str, save: bool) -> None:
                 database,
                 person=person,
                 intake=intake,
-                source=str(file),
+                source=source,
                 assessment=assessment,
                 plan=program,
             ),

@@ -8,6 +8,10 @@ so a missed keystroke never passes as "no". The safety questions and their
 groups come from the knowledge base (``questions.yaml``), the same words the
 web form uses. Each answer is checked by the same contract models as a file,
 so the messages match ``psoas assess``.
+
+``psoas intake --from-last`` asks the same questions with the person's stored answers
+as defaults: Enter keeps each, and a stored "not sure" (a safety question left out)
+is kept as "not sure", never turned into "no".
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ from rich.console import Console
 from rich.rule import Rule
 
 from psoas.cli import render
-from psoas.cli.commands import save_and_tell
+from psoas.cli.commands import save_and_tell, stored_answers
 from psoas.content import load_knowledge_base
 from psoas.content.models import Question as SafetyQuestion
 from psoas.content.vocabulary import QuestionId, ThresholdId
+from psoas.content.words import say
 from psoas.core import intake as contract
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InputError, InvalidDocument
@@ -131,12 +136,44 @@ _SPORT_WORDS = {
 }
 
 
-class Questionnaire:
-    """Asks the questions on a console and builds the intake document."""
+MISSING: Any = object()
+"""A question with no stored answer."""
 
-    def __init__(self, console: Console) -> None:
+
+def shown(value: Any) -> str:
+    """A stored answer as the terminal shows it: yes, no, a number, a list."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, list):
+        return ", ".join(str(part) for part in value) or say("intake.shown_none")
+    return str(value)
+
+
+class Questionnaire:
+    """Asks the questions on a console and builds the intake document.
+
+    ``defaults``: stored answers (an intake document) offered at each question, kept
+    with Enter; without them a question starts blank.
+    """
+
+    def __init__(self, console: Console, *, defaults: dict[str, Any] | None = None) -> None:
         self.console = console
         self.answers: dict[str, Any] = {"schema": contract.INTAKE_SCHEMA}
+        self.defaults = defaults
+
+    def _stored(self, section: str, field: str | None = None) -> Any:
+        """The stored answer to a question, or MISSING (also when nothing is offered)."""
+        if self.defaults is None:
+            return MISSING
+        found = self.defaults.get(section, MISSING)
+        if field is None or found is MISSING:
+            return found
+        return found.get(field, MISSING)
+
+    def _set(self, section: str, field: str, value: Any) -> None:
+        self.answers.setdefault(section, {})[field] = value
 
     def ask_all(self) -> contract.Intake:
         """Ask every question in order; returns the validated intake."""
@@ -166,6 +203,8 @@ class Questionnaire:
         if age is None or age >= knowledge.threshold(ThresholdId.AORTIC_AGE_WITH_RISK):
             self._group_heading("vascular")
             self._ask_group("vascular")
+        else:  # not asked now: what was said before stays
+            self._keep_group("vascular")
         self._group_heading("conditions")
         self._ask_checklist("conditions")
         self._heading("Tools")
@@ -185,6 +224,14 @@ class Questionnaire:
         for question in self.questions.values():
             if question.group == group and not question.asked_with and not question.choices:
                 self._ask(self._safety(question.id, _yes_no), required=True)
+
+    def _keep_group(self, group: str) -> None:
+        """The stored answers to a group's questions, kept as they are without asking."""
+        for question in self.questions.values():
+            section, field = question.field.split(".")
+            stored = self._stored(section, field)
+            if question.group == group and stored is not MISSING:
+                self._set(section, field, stored)
 
     def _heading(self, title: str, note: str = "") -> None:
         self.console.print(Rule(title, align="left"))
@@ -208,9 +255,21 @@ class Questionnaire:
     def _ask(self, question: Question, *, required: bool, note: str = "") -> None:
         if note:
             self.console.print(note, style="dim")
+        stored = self._stored(question.section, question.field)
+        text = question.text
+        if stored is not MISSING:
+            keep = "intake.keep" if required else "intake.keep_or_clear"
+            text += " " + say(keep, answer=shown(stored))
+        elif required and self.defaults is not None:  # left open before: Enter leaves it open
+            text += " " + say("intake.keep", answer=say("intake.shown_not_sure"))
         while True:
-            typed = self._prompt(question.text)
-            if not typed and not required:
+            typed = self._prompt(text)
+            if not typed and stored is not MISSING:
+                self._set(question.section, question.field, stored)
+                return
+            if not typed and (not required or self.defaults is not None):
+                return
+            if not required and typed.lower() in NOT_SURE:
                 return
             if not typed:
                 self.console.print("  Please answer yes, no or not sure.", style="yellow")
@@ -223,17 +282,24 @@ class Questionnaire:
                 continue
             problem = _check(question.section, {question.field: value})
             if problem is None:
-                self.answers.setdefault(question.section, {})[question.field] = value
+                self._set(question.section, question.field, value)
                 return
             self._complain(problem)
 
     def _ask_activities(self) -> None:
-        activities = []
+        activities: list[dict[str, Any]] = []
+        stored = self._stored("lifestyle", "activities")
         for kind, words in _SPORT_WORDS.items():
-            question = f"How many times a week do you {words}? (Enter for none)"
+            kept = [a for a in stored if a["kind"] == kind.value] if stored is not MISSING else []
+            times = shown([a["sessions_per_week"] for a in kept])
+            hint = say("intake.keep_or_none", answer=times) if kept else "(Enter for none)"
+            question = f"How many times a week do you {words}? {hint}"
             while True:
                 typed = self._prompt(question)
                 if not typed:
+                    activities += kept
+                    break
+                if typed.lower() == "none":
                     break
                 entry = {"kind": kind.value, "sessions_per_week": _number(typed)}
                 problem = _check_model(contract.Activity, entry)
@@ -241,15 +307,23 @@ class Questionnaire:
                     activities.append(entry)
                     break
                 self._complain(problem)
-        if activities:
-            self.answers.setdefault("lifestyle", {})["activities"] = activities
+        if activities or stored is not MISSING:  # a stored "none" ([]) stays known
+            self._set("lifestyle", "activities", activities)
 
     def _ask_injuries(self) -> None:
         options = ", ".join(kind.value for kind in contract.InjuryKind)
+        stored = self._stored("history", "injuries")
+        hint = "or Enter for none"
+        if stored is not MISSING:
+            hint = say("intake.keep_or_none", answer=shown(stored))
+        asked = f"Old injuries, comma-separated ({options}), {hint}:"
         while True:
-            typed = self._prompt(f"Old injuries, comma-separated ({options}), or Enter for none:")
+            typed = self._prompt(asked)
             chosen = [part.strip() for part in typed.split(",") if part.strip()]
-            if not chosen:
+            if not chosen and stored is not MISSING:
+                self._set("history", "injuries", stored)
+                return
+            if not chosen or typed.lower() == "none":
                 return
             problem = _check("history", {"injuries": chosen})
             if problem is None:
@@ -262,7 +336,7 @@ class Questionnaire:
         recent = self._safety(QuestionId.RECENT_SURGERY, _yes_no)
         self._ask(recent, required=True)
         regions = ", ".join(region.value for region in contract.SurgeryRegion)
-        surgeries: list[dict[str, Any]] = []
+        surgeries = self._stored_operations()
         while True:
             said = self.answers.get("history", {}).get("recent_surgery")
             more = "another" if surgeries else "an"
@@ -299,12 +373,30 @@ class Questionnaire:
         if surgeries:
             self.answers.setdefault("history", {})["surgeries"] = surgeries
 
+    def _stored_operations(self) -> list[dict[str, Any]]:
+        """The stored operations, if the person keeps them (they may list them again instead)."""
+        stored = self._stored("history", "surgeries")
+        if stored is MISSING or not stored:
+            return []
+        listed = "; ".join(
+            say("intake.weeks_ago", region=s["region"], count=s["weeks_ago"]) for s in stored
+        )
+        while True:
+            typed = self._prompt(say("intake.keep_operations", operations=listed)).lower()
+            if not typed or typed in YES:
+                return [dict(surgery) for surgery in stored]
+            if typed in NO:
+                return []
+            self.console.print("  Please answer yes or no.", style="yellow")
+
     def _ask_choice(self, question: SafetyQuestion) -> None:
         """A question with set answers (pregnancy): a number from the list, never a silent skip."""
         listed = "  ".join(f"{n}) {choice.label}" for n, choice in enumerate(question.choices, 1))
+        kept = self._stored_choice(question)
+        hint = "" if kept is None else " " + say("intake.keep", answer=question.choices[kept].label)
         while True:
-            typed = self._prompt(f"{question.text}\n  {listed}\n  Your answer (a number):")
-            chosen = _choice(question, typed)
+            typed = self._prompt(f"{question.text}\n  {listed}\n  Your answer (a number){hint}:")
+            chosen = kept if not typed else _choice(question, typed)
             if chosen is not None:
                 for path, value in question.choices[chosen].sets.items():
                     section, field = path.split(".")
@@ -313,17 +405,38 @@ class Questionnaire:
             count = len(question.choices)
             self.console.print(f"  Please type a number from 1 to {count}.", style="yellow")
 
+    def _stored_choice(self, question: SafetyQuestion) -> int | None:
+        """Which choice gives exactly the stored answers to the fields the question sets."""
+        if self.defaults is None:
+            return None
+        paths = {path for choice in question.choices for path in choice.sets}
+        stored = {path: self._stored(*path.split(".")) for path in paths}
+        given = {path: value for path, value in stored.items() if value is not MISSING}
+        return next(
+            (n for n, choice in enumerate(question.choices) if dict(choice.sets) == given), None
+        )
+
     def _ask_checklist(self, group: str) -> None:
         """Tick what applies: numbers, 'none', or 'not sure' (then only what is known applies)."""
         items = [q for q in self.questions.values() if q.group == group]
         for n, question in enumerate(items, 1):
             self.console.print(f"  {n:2}) {question.short}")
         asked = (
-            "Which of these apply to you now? Numbers separated by commas, 'none', or 'not sure':"
+            "Which of these apply to you now? Numbers separated by commas, 'none', or 'not sure'"
         )
+        stored = {q.id: self._stored(*q.field.split(".")) for q in items}
+        if self.defaults is not None:
+            asked += " " + say("intake.keep", answer=_checklist_shown(items, stored))
+        asked += ":"
         again = f"  Please type numbers from 1 to {len(items)}, 'none' or 'not sure'."
         while True:
             typed = self._prompt(asked).lower()
+            if not typed and self.defaults is not None:
+                for question in items:
+                    if stored[question.id] is not MISSING:
+                        section, field = question.field.split(".")
+                        self._set(section, field, stored[question.id])
+                return
             if not typed:
                 self.console.print(again, style="yellow")
                 continue
@@ -345,9 +458,16 @@ class Questionnaire:
 
     def _ask_tools(self) -> None:
         options = ", ".join(choice.value for choice in contract.ToolChoice)
+        stored = self._stored("tools")
+        hint = "" if stored is MISSING else " " + say("intake.keep", answer=shown(stored))
         while True:
-            typed = self._prompt(f"Which release tools do you own? Comma-separated ({options}):")
+            typed = self._prompt(
+                f"Which release tools do you own? Comma-separated ({options}){hint}:"
+            )
             chosen = [part.strip() for part in typed.split(",") if part.strip()]
+            if not chosen and stored is not MISSING:
+                self.answers["tools"] = stored
+                return
             if not chosen:
                 return
             problem = _check_tools(chosen)
@@ -374,6 +494,14 @@ def _choice(question: SafetyQuestion, typed: str) -> int | None:
     return None
 
 
+def _checklist_shown(items: list[SafetyQuestion], stored: dict[QuestionId, Any]) -> str:
+    """The stored ticks of a checklist as they would be typed: numbers, none, or not sure."""
+    ticked = [str(n) for n, question in enumerate(items, 1) if stored[question.id] is True]
+    if any(value is MISSING for value in stored.values()):
+        return ", ".join([say("intake.shown_not_sure"), *ticked])
+    return ", ".join(ticked) or say("intake.shown_none")
+
+
 def _check(section: str, fields: dict[str, Any]) -> FieldProblem | None:
     return _check_model(_SECTION_MODELS[section], fields)
 
@@ -394,14 +522,20 @@ def _check_tools(chosen: list[str]) -> FieldProblem | None:
     return None
 
 
-def run(*, out: Path, force: bool, person: str, save: bool) -> None:
-    """Ask, write the intake file, show the assessment, and store both."""
+def run(*, out: Path, force: bool, person: str, save: bool, from_last: bool = False) -> None:
+    """Ask (with the stored answers as defaults ``from_last``), write the file, assess, store."""
     person = care.check_person_label(person)
     if out.exists() and not force:
         problem = FieldProblem("--out", f"{out} already exists; choose another file or add --force")
         raise InvalidDocument("psoas intake", [problem])
     console = render.console
-    answers = Questionnaire(console).ask_all()
+    defaults = None
+    if from_last:
+        stored = stored_answers(person)
+        day = stored.screened_at.astimezone().date().isoformat()
+        console.print(say("intake.from_last_intro", day=day), style="dim")
+        defaults = stored.intake.to_document()
+    answers = Questionnaire(console, defaults=defaults).ask_all()
     write_intake(answers, out)
     console.print(f"\nWrote your answers to {out}.", style="green")
     assessment = care.assessment_of(answers)

@@ -13,6 +13,7 @@ from rich.rule import Rule
 
 from psoas.cli.questionnaire import NO, YES
 from psoas.content import load_knowledge_base
+from psoas.content.words import say
 from psoas.core.session_records import (
     FELT_LABELS,
     RATING_QUESTIONS,
@@ -43,10 +44,7 @@ class SessionPrompts:
             if typed in NO:
                 return
             if typed in YES:
-                raise SafetyStop(
-                    f"something has changed since your safety screen of {when}: answer the "
-                    "questions again with 'psoas intake' (or 'psoas assess FILE') first"
-                )
+                raise SafetyStop(say("intake.changed_terminal", day=when))
             self.console.print("  Please answer yes or no.", style="yellow")
 
     def ratings(self, heading: str) -> Ratings:

@@ -102,8 +102,12 @@ class ToolName(StrEnum):
     massage_ball = "massage_ball"
 
 
-IntakeFile = Annotated[
-    Path, typer.Argument(help="An intake file (psoas.intake/1), JSON or YAML.", show_default=False)
+StoredOrFile = Annotated[
+    Path | None,
+    typer.Argument(
+        help="An intake file (psoas.intake/1), JSON or YAML. Without one, your stored answers.",
+        show_default=False,
+    ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the contract JSON instead.")]
 PersonOption = Annotated[
@@ -169,7 +173,7 @@ def _root(
 
 @app.command()
 def assess(
-    file: IntakeFile,
+    file: StoredOrFile = None,
     json_output: JsonFlag = False,
     person: PersonOption = DEFAULT_PERSON,
     save: SaveFlag = True,
@@ -182,7 +186,7 @@ def assess(
 
 @app.command()
 def plan(
-    file: IntakeFile,
+    file: StoredOrFile = None,
     json_output: JsonFlag = False,
     person: PersonOption = DEFAULT_PERSON,
     save: SaveFlag = True,
@@ -199,13 +203,20 @@ def intake(
         Path, typer.Option("--out", help="Where to write the intake file (YAML).")
     ] = Path("intake.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    from_last: Annotated[
+        bool,
+        typer.Option(
+            "--from-last",
+            help="Start from your stored answers: Enter keeps each, or type a new one.",
+        ),
+    ] = False,
     person: PersonOption = DEFAULT_PERSON,
     save: SaveFlag = True,
 ) -> None:
     """Answer the intake questions interactively; writes a file and stores it."""
     from psoas.cli import questionnaire
 
-    questionnaire.run(out=out, force=force, person=person, save=save)
+    questionnaire.run(out=out, force=force, person=person, save=save, from_last=from_last)
 
 
 @app.command()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -137,6 +139,30 @@ def latest_assessment(database: Database, *, person: str) -> Assessment | None:
         person_row = repo.find_person(session, label=person)
         current = gates.current_screen(session, person_row) if person_row else None
         return current[1] if current else None
+
+
+@dataclass(frozen=True)
+class StoredAnswers:
+    """A person's newest answers (the intake behind the screen that counts now)."""
+
+    intake: Intake
+    screened_at: datetime
+    """When these answers were screened: the day a face names when it offers them again."""
+
+
+def stored_answers(database: Database, *, person: str) -> StoredAnswers | None:
+    """The answers behind the person's newest screen, or None when nothing is stored.
+
+    Warning signs reported since the person last answered are in them (answered yes),
+    as the screen that counts now has them: offering the answers again never drops one.
+    """
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=person)
+        current = gates.current_screen(session, person_row) if person_row else None
+        if current is None:
+            return None
+        row, _, intake = current
+        return StoredAnswers(intake=intake, screened_at=row.created_at)
 
 
 def parse_intake_document(data: object, *, source: str) -> Intake:

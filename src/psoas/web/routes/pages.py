@@ -36,6 +36,7 @@ from psoas.content.models import (
     Tool,
 )
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.content.words import say
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
@@ -101,6 +102,34 @@ templates.env.filters["words"] = _words
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label
+templates.env.globals["say"] = say
+
+
+def _answer(answers: dict[str, Any] | None, path: str) -> Any:
+    """The stored answer at a dotted path of an intake document; None when not answered."""
+    found: Any = answers
+    for part in path.split("."):
+        if not isinstance(found, dict):
+            return None
+        found = found.get(part)
+    if isinstance(found, float) and found.is_integer():
+        return int(found)  # 9 hours, not 9.0
+    return found
+
+
+def _chosen(answers: dict[str, Any] | None, question: Question) -> int | None:
+    """Which answer of a set-answers question (1, 2, ...) gives exactly the stored fields."""
+    if answers is None:
+        return None
+    paths = {path for choice in question.choices for path in choice.sets}
+    given = {path: _answer(answers, path) for path in paths}
+    given = {path: value for path, value in given.items() if value is not None}
+    return next((n for n, c in enumerate(question.choices, 1) if dict(c.sets) == given), None)
+
+
+templates.env.globals["answer"] = _answer
+templates.env.filters["answer_in"] = lambda path, answers: _answer(answers, path)
+templates.env.globals["chosen"] = _chosen
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -153,11 +182,19 @@ def _dashboard(request: Request, database: Database, person: str) -> HTMLRespons
 
 
 @router.get("/intake", response_class=HTMLResponse)
-def intake_form(request: Request) -> HTMLResponse:
-    """Every question of the intake contract; the page's script posts it to ``/api/v1/plans``."""
+def intake_form(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLResponse:
+    """Every question of the intake contract, filled in with the stored answers if any.
+
+    The page's script posts it to ``/api/v1/plans``. ``?changed=1``: the person has just
+    said at a session's start that something changed since their answers.
+    """
+    stored = care.stored_answers(database, person=person)
     return render(
         request,
         "intake.html.j2",
+        answers=stored.intake.to_document() if stored else None,
+        answered_on=stored.screened_at.astimezone().date().isoformat() if stored else None,
+        changed=request.query_params.get("changed") == "1",
         groups=_safety_groups(),
         questions=_questions(),
         activity_kinds=list(ActivityKind),

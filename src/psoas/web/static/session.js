@@ -111,11 +111,10 @@
         } catch (_) {
           // The start is refused all the same; the pause is kept when psoas is reachable.
         }
+        // As in the terminal: nothing starts, and the answers are gone through again, from the
+        // stored ones (the intake page opens filled in and says why).
         showMessage(error, form.dataset.changed);
-        const link = document.createElement("a");
-        link.href = "/intake";
-        link.textContent = " Update your answers";
-        error.append(link);
+        window.location.assign("/intake?changed=1");
         return;
       }
       const minutes = Number(minutesInput.value);
