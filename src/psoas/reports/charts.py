@@ -263,6 +263,8 @@ class Chart:
     """What the chart shows, in a sentence, for a report's caption."""
     render: Render
     shown: Callable[[Progress], _Shown[Any]]
+    needs_release: bool = False
+    """Its next step is a guided session: offered only while self-release is allowed."""
 
     def filename(self, fmt: ChartFormat) -> str:
         """The file name this chart is written under, e.g. ``pain.svg``."""
@@ -277,14 +279,20 @@ class Chart:
         """Whether the chart of ``progress`` has something to draw (known without drawing it)."""
         return self.shown(progress).state
 
-    def empty_words(self, progress: Progress) -> tuple[str, str]:
-        """Where there is nothing to draw: what is missing, and the next step, in two sentences."""
+    def empty_words(self, progress: Progress) -> tuple[str, str | None]:
+        """Where there is nothing to draw: what is missing, and the next step, in two sentences.
+
+        No next step is offered that the safety gate does not allow now (a guided session
+        while self-release is paused or not allowed): then only what is missing is said.
+        """
         if self.state(progress) is ChartState.NOTHING_RECENT:
-            return (
-                say("charts.nothing_recent", count=WINDOW_WEEKS),
-                say("charts.nothing_recent_next"),
-            )
-        return say(f"charts.{self.name}_nothing_yet"), say(f"charts.{self.name}_next")
+            missing = say("charts.nothing_recent", count=WINDOW_WEEKS)
+            next_step = say("charts.nothing_recent_next")
+        else:
+            missing = say(f"charts.{self.name}_nothing_yet")
+            next_step = say(f"charts.{self.name}_next")
+        allowed = progress.release is not None and progress.release.allowed
+        return missing, next_step if allowed or not self.needs_release else None
 
 
 @dataclass(frozen=True)
@@ -590,22 +598,23 @@ CHARTS: tuple[Chart, ...] = (
         f"the last {SESSIONS_SHOWN} sessions within {WINDOW_WEEKS} weeks.",
         session_chart,
         _rated_sessions,
+        needs_release=True,
     ),
 )
 """Every chart, in the order a report shows them."""
 
 
 def nothing_to_draw(progress: Progress) -> bool:
-    """No chart has anything of the person's own to draw: no rating, measure or item done.
+    """No chart has anything of the person's own to draw, ever: no rating, measure or item done.
 
     A plan alone gives weeks of adherence, all at nothing done; that is not yet a chart
     worth a person's look, so pages and reports say one sentence instead of four charts.
+    Entries older than the window are something: each chart then says so on its own.
     """
-    return all(
-        chart.state(progress) is not ChartState.DRAWN
-        for chart in CHARTS
-        if chart.name != "adherence"
-    ) and not any(week.done for week in _adherence_weeks(progress).entries)
+    own = [chart.state(progress) for chart in CHARTS if chart.name != "adherence"]
+    return all(state is ChartState.NOTHING_YET for state in own) and not any(
+        week.done for week in progress.adherence
+    )
 
 
 @dataclass(frozen=True)
