@@ -467,3 +467,10 @@ def test_no_guided_session_is_offered_as_a_next_step_while_release_is_not_allowe
         paused = unrated.model_copy(update={"release": release})
         sessions = charts.charts_shown(paused).charts[-1]
         assert (sessions.missing, sessions.next_step) == ("No rated sessions yet.", None)
+
+
+def test_a_report_from_a_day_with_nothing_since_names_that_day(progress: Progress) -> None:
+    since = progress.model_copy(update={"since": date(2026, 11, 16)})
+    thomas = charts.charts_shown(since).charts[1]
+    assert thomas.name == "thomas" and not thomas.drawn  # last measured on 15 Nov
+    assert thomas.missing == "Nothing since 16 Nov 2026."

@@ -286,7 +286,12 @@ class Chart:
         while self-release is paused or not allowed): then only what is missing is said.
         """
         if self.state(progress) is ChartState.NOTHING_RECENT:
-            missing = say("charts.nothing_recent", count=WINDOW_WEEKS)
+            start = window_start(progress)
+            missing = (
+                say("charts.nothing_since", day=f"{start.day} {start:%b %Y}")
+                if progress.since is not None and start == progress.since
+                else say("charts.nothing_recent", count=WINDOW_WEEKS)
+            )
             next_step = say("charts.nothing_recent_next")
         else:
             missing = say(f"charts.{self.name}_nothing_yet")
