@@ -26,6 +26,7 @@ Both sizes draw the same things, so one text alternative is right for either.
 A chart with nothing to draw is not drawn for a page or a report: :meth:`Chart.state`
 says so, and they show a sentence and the next step instead (``psoas.content.words``,
 topic ``charts``). Drawn anyway, it renders its axes with a short note.
+
 Charts are drawn one at a time per process: matplotlib's style settings are
 global, and several figures drawn at once multiply the memory a server needs.
 
@@ -82,8 +83,6 @@ PHONE_BOX_PX = 294
 """The width a chart is shown at on a 360 px phone: the page's and the card's padding taken off."""
 WIDE_FROM_PX = 702
 """The narrowest box a ``wide`` chart is shown in: pages choose it from a 48rem (768 px) window."""
-POINT_PX = 4 / 3
-"""CSS pixels per point: an SVG drawn ``W`` points wide is ``W * 4/3`` px at its own size."""
 
 
 @dataclass(frozen=True)
