@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 from pathlib import Path
@@ -153,7 +154,8 @@ def test_no_data_still_renders_with_a_note(chart: charts.Chart, fmt: charts.Char
 def test_pain_chart_shows_baseline_and_the_meaningful_change_band(progress: Progress) -> None:
     texts = svg_texts(charts.pain_chart(progress))
     assert "Low back pain: baseline 6.0" in texts
-    assert "Low back pain: no meaningful change (±2 points)" in texts
+    # a long legend entry is broken into lines, each its own text
+    assert "Low back pain: no meaningful change (±2 points)" in " ".join(texts)
     assert "Hip or groin pain: baseline 2.8" in texts  # its first 5 days with values
     assert {"0", "10"} <= set(texts)  # the 0-10 scale is shown whole
 
@@ -295,3 +297,180 @@ def test_two_years_of_adherence_name_at_most_12_weeks(progress: Progress) -> Non
     assert 1 < tick_labels(svg) <= charts.MOST_LABELS
     assert "16 Nov" in texts  # the newest week is always named
     assert [text for text in texts if text.endswith("%")] == ["Overall: 50%"]
+
+
+# --- sizes: every text readable where each size is shown -----------------------------------
+
+FONT_SIZE = re.compile(r"font-size:\s*([\d.]+)px")
+
+
+def displayed_text_px(svg: bytes, box_px: float) -> list[tuple[str, float]]:
+    """Each text's size in CSS px when the SVG is scaled to ``box_px`` wide, as a page does."""
+    root = ET.fromstring(svg)
+    view_width = float(root.get("viewBox", "").split()[2])
+    sizes = []
+    for node in root.iter(f"{SVG_NS}text"):
+        found = FONT_SIZE.search(node.get("style", ""))
+        assert found, node.attrib
+        sizes.append(("".join(node.itertext()).strip(), float(found[1]) * box_px / view_width))
+    return sizes
+
+
+@pytest.mark.parametrize(
+    ("size", "box_px"), [("phone", charts.PHONE_BOX_PX), ("wide", charts.WIDE_FROM_PX)]
+)
+@pytest.mark.parametrize("chart", charts.CHARTS, ids=lambda c: c.name)
+def test_every_text_is_at_least_12_px_where_its_size_is_shown(
+    progress: Progress, chart: charts.Chart, size: charts.SizeName, box_px: float
+) -> None:
+    for drawn in (progress, with_an_old_entry(progress), empty_progress()):
+        sizes = displayed_text_px(chart.render(drawn, "svg", size), box_px)
+        assert sizes
+        small = [(text, round(px, 1)) for text, px in sizes if px < charts.LEAST_TEXT_PX]
+        assert not small, small
+
+
+def test_a_phone_chart_is_drawn_for_a_phone() -> None:
+    # A phone's SVG is about as wide, in its own units, as the box it is shown in.
+    phone = charts.SIZES["phone"]
+    assert phone.inches[0] * 72 <= charts.PHONE_BOX_PX
+    assert phone.text_points >= charts.LEAST_TEXT_PX * phone.inches[0] * 72 / charts.PHONE_BOX_PX
+
+
+@pytest.mark.parametrize("chart", charts.CHARTS, ids=lambda c: c.name)
+def test_both_sizes_draw_the_same_things(progress: Progress, chart: charts.Chart) -> None:
+    """One text alternative serves either size: legends and axis titles say the same."""
+
+    def said(size: charts.SizeName) -> str:
+        texts = svg_texts(chart.render(progress, "svg", size))
+        return " ".join(text for text in texts if not text[:1].isdigit())
+
+    wide, phone = said("wide"), said("phone")
+    for words in ("Date", "Week starting", "Session", "baseline", "Left hip", "Overall"):
+        assert (words in wide) == (words in phone), words
+
+
+def test_an_unknown_size_is_refused(progress: Progress) -> None:
+    with pytest.raises(ValueError, match="wide or phone"):
+        charts.pain_chart(progress, "svg", "tiny")  # type: ignore[arg-type]
+
+
+# --- date axes span the data ------------------------------------------------------------
+
+
+def x_tick_labels(svg: bytes) -> list[str]:
+    root = ET.fromstring(svg)
+    return [
+        "".join(group.itertext()).strip()
+        for group in root.iter(f"{SVG_NS}g")
+        if group.get("id", "").startswith("xtick_")
+    ]
+
+
+def with_days(progress: Progress, days: list[date]) -> Progress:
+    """``progress`` with its pain and hip angles rated on ``days`` only."""
+    metrics = [
+        metric.model_copy(update={"points": [Point(day=day, value=3.0) for day in days]})
+        for metric in progress.metrics
+    ]
+    return progress.model_copy(update={"metrics": metrics})
+
+
+DATE_CHARTS = [chart for chart in charts.CHARTS if chart.name in ("pain", "thomas")]
+
+
+@pytest.mark.parametrize("size", charts.SIZE_NAMES)
+@pytest.mark.parametrize("chart", DATE_CHARTS, ids=lambda c: c.name)
+def test_one_day_of_data_is_an_axis_of_that_day(
+    progress: Progress, chart: charts.Chart, size: charts.SizeName
+) -> None:
+    labels = x_tick_labels(chart.render(with_days(progress, [TODAY]), "svg", size))
+    assert "16 Nov" in labels  # the day itself, named
+    assert set(labels) <= {"15 Nov", "16 Nov", "17 Nov"}  # and nothing past a day either side
+
+
+@pytest.mark.parametrize("size", charts.SIZE_NAMES)
+@pytest.mark.parametrize("chart", DATE_CHARTS, ids=lambda c: c.name)
+def test_a_week_of_data_shows_its_days(
+    progress: Progress, chart: charts.Chart, size: charts.SizeName
+) -> None:
+    week = [TODAY - timedelta(days=n) for n in range(7)]
+    labels = x_tick_labels(chart.render(with_days(progress, week), "svg", size))
+    shown = {f"{day:%d %b}" for day in (TODAY - timedelta(days=n) for n in range(-1, 8))}
+    assert len(labels) >= 2
+    assert set(labels) <= shown  # days of that week (and one either side), nothing wider
+
+
+@pytest.mark.parametrize("size", charts.SIZE_NAMES)
+@pytest.mark.parametrize("chart", DATE_CHARTS, ids=lambda c: c.name)
+def test_three_months_of_data_show_months(
+    progress: Progress, chart: charts.Chart, size: charts.SizeName
+) -> None:
+    days = [TODAY - timedelta(days=n) for n in range(0, 91, 3)]
+    labels = x_tick_labels(chart.render(with_days(progress, days), "svg", size))
+    assert {"Sep", "Oct", "Nov"} <= set(labels) <= {"Aug", "Sep", "Oct", "Nov", "Dec"}
+
+
+# --- nothing to draw: a sentence and the next step instead ---------------------------------
+
+
+def test_no_data_at_all_is_one_sentence_and_the_next_step() -> None:
+    shown = charts.charts_shown(empty_progress())
+    assert shown.nothing == ("No check-ins yet.", "Log today's pain to start your charts.")
+    assert shown.drawn == []
+
+
+def test_a_plan_alone_is_still_nothing_to_draw(progress: Progress) -> None:
+    weeks = [week.model_copy(update={"done": 0, "ratio": 0.0}) for week in progress.adherence]
+    planned_only = empty_progress().model_copy(update={"adherence": weeks})
+    assert charts.charts_shown(planned_only).nothing is not None
+
+
+def test_each_chart_without_data_says_what_is_missing_and_what_to_do(
+    progress: Progress,
+) -> None:
+    pain_only = progress.model_copy(
+        update={
+            "metrics": [m for m in progress.metrics if m.metric in PAIN_METRICS],
+            "session_effects": SessionEffects(sessions=[], mean_change={}),
+        }
+    )
+    shown = charts.charts_shown(pain_only)
+    assert shown.nothing is None
+    assert [chart.name for chart in shown.drawn] == ["pain", "adherence"]
+    missing = {chart.name: (chart.missing, chart.next_step) for chart in shown.charts}
+    assert missing["pain"] == (None, None)
+    assert missing["thomas"][0] == "No Modified Thomas test yet."
+    assert missing["sessions"] == (
+        "No rated sessions yet.",
+        "Rate how you feel before and after a guided session to see its effect here.",
+    )
+
+
+def test_entries_only_before_the_window_say_so(progress: Progress) -> None:
+    later = progress.model_copy(update={"as_of": progress.as_of + timedelta(weeks=60)})
+    pain = charts.charts_shown(later).charts[0]
+    assert (pain.drawn, pain.missing) == (False, "Nothing in the last 52 weeks.")
+    assert charts.charts_shown(later).nothing is None  # not "no check-ins yet": there are some
+
+
+def test_no_guided_session_is_offered_as_a_next_step_while_release_is_not_allowed(
+    progress: Progress,
+) -> None:
+    assert progress.release is not None and progress.release.allowed
+    none = SessionEffects(sessions=[], mean_change={})
+    unrated = progress.model_copy(update={"session_effects": none})
+    sessions = charts.charts_shown(unrated).charts[-1]
+    assert sessions.name == "sessions" and sessions.next_step
+    held = progress.release.model_copy(update={"allowed": False})
+    for release in (held, None):
+        paused = unrated.model_copy(update={"release": release})
+        sessions = charts.charts_shown(paused).charts[-1]
+        assert (sessions.missing, sessions.next_step) == ("No rated sessions yet.", None)
+
+
+def test_a_report_from_a_day_with_nothing_since_names_that_day(progress: Progress) -> None:
+    since = progress.model_copy(update={"since": date(2026, 11, 16)})
+    thomas = charts.charts_shown(since).charts[1]
+    assert thomas.name == "thomas" and not thomas.drawn  # last measured on 15 Nov
+    assert thomas.missing == "Nothing since 16 Nov 2026."

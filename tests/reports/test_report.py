@@ -18,7 +18,7 @@ from PIL import Image
 from psoas.content.vocabulary import AdverseEventId, SafetyLevel, ToolId
 from psoas.core.gates import HoldKind, ReleaseHold, ReleaseStatus
 from psoas.core.planning import Plan
-from psoas.core.progress import Progress
+from psoas.core.progress import Progress, SessionEffects
 from psoas.core.safety import SafetyResult
 from psoas.core.session_records import SessionStatus, SessionSummary
 from psoas.core.timeline import SessionKind
@@ -222,7 +222,23 @@ def test_a_report_with_nothing_yet_still_renders() -> None:
     assert "No measurements or check-ins yet." in page
     assert "No plan saved yet" in page
     assert "No guided sessions yet." in page
-    assert page.count("data:image/svg+xml;base64,") == len(charts.CHARTS)
+    # One sentence and the next step in place of four empty charts.
+    shown = section(page, "charts")
+    assert "No check-ins yet. Log today&#39;s pain to start your charts." in shown
+    assert "data:image/svg+xml" not in shown and "<figure" not in shown
+
+
+def test_a_chart_with_nothing_to_draw_says_what_is_missing(data: ReportData) -> None:
+    without = data.progress.model_copy(
+        update={"session_effects": SessionEffects(sessions=[], mean_change={})}
+    )
+    page = render_html(replace(data, progress=without, charts=drawn(without)))
+    shown = section(page, "charts")
+    assert shown.count("data:image/svg+xml;base64,") == len(charts.CHARTS) - 1
+    sessions = re.search(r'<p id="chart-sessions"[^>]*>(.*?)</p>', shown, re.S)
+    assert sessions, shown
+    assert "No rated sessions yet." in sessions.group(1)
+    assert 'id="chart-pain"' in shown and "<figure" in shown
 
 
 @pytest.fixture(scope="module")

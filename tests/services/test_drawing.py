@@ -14,7 +14,7 @@ import pytest
 
 from psoas.core.progress import Progress
 from psoas.errors import DrawingError, UnknownId
-from psoas.reports.charts import CHARTS, ChartFormat
+from psoas.reports.charts import CHARTS, ChartFormat, SizeName
 from psoas.services import drawing
 from psoas.services.drawing import IN_PROCESS, DrawingWorker
 from tests.reports.test_charts import example_history
@@ -37,13 +37,13 @@ def worker() -> Iterator[DrawingWorker]:
     started.close()
 
 
-def _crash(name: str, document: str, fmt: ChartFormat) -> bytes:
+def _crash(name: str, document: str, fmt: ChartFormat, size: SizeName) -> bytes:
     """In the worker: die as a crash or the kernel's OOM killer would end it."""
     os.kill(os.getpid(), signal.SIGKILL)
     raise AssertionError("not reached")
 
 
-def _stuck(name: str, document: str, fmt: ChartFormat) -> bytes:
+def _stuck(name: str, document: str, fmt: ChartFormat, size: SizeName) -> bytes:
     """In the worker: never finish."""
     time.sleep(600)
     raise AssertionError("not reached")

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -36,10 +36,12 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
     counts: Counter[str] = Counter()
 
     def counted(chart: charts.Chart) -> charts.Chart:
-        def render(progress: Progress, fmt: charts.ChartFormat = "svg") -> bytes:
+        def render(
+            progress: Progress, fmt: charts.ChartFormat = "svg", size: charts.SizeName = "wide"
+        ) -> bytes:
             counts[chart.name] += 1
             time.sleep(0.2)
-            return chart.render(progress, fmt)
+            return chart.render(progress, fmt, size)
 
         return replace(chart, render=render)
 
@@ -164,6 +166,8 @@ def test_a_report_uses_the_charts_the_pages_drew(history: Database, drawn: Count
         history, person="me", today=EXAMPLE_TODAY, fmt=reporting.ReportFormat.HTML
     )
     assert all(base64.b64encode(svg) in page for svg in data.charts.values())
-    # A report over a shorter span has charts of its own, drawn for it.
-    reporting.report_data(history, person="me", today=EXAMPLE_TODAY, since=EXAMPLE_TODAY)
-    assert drawn == Counter({chart.name: 2 for chart in charts.CHARTS})
+    # A report over a shorter span has charts of its own, drawn for it: those with data in it.
+    since = EXAMPLE_TODAY - timedelta(weeks=2)
+    shorter = reporting.report_data(history, person="me", today=EXAMPLE_TODAY, since=since)
+    assert set(shorter.charts) == {"pain", "thomas", "adherence"}  # no session: not drawn
+    assert drawn == Counter(pain=2, thomas=2, adherence=2, sessions=1)

@@ -54,7 +54,8 @@ def test_a_worker_that_dies_gives_503_and_the_next_request_a_fresh_one(
     monkeypatch.undo()
     assert seeded.get("/charts/thomas.svg").status_code == 200
     report = seeded.get("/api/v1/report", params={"format": "html"})
-    assert report.status_code == 200 and report.text.count("data:image/svg+xml") == len(CHARTS)
+    assert report.status_code == 200
+    assert report.text.count("data:image/svg+xml") == len(CHARTS) - 1  # no rated session: words
     assert worker.pid not in (None, first)
 
 

@@ -186,15 +186,27 @@ def test_the_dashboard_puts_safety_first_then_plan_charts_and_sessions(seeded: T
     assert headings[1:] == ["What you can do now", "Today's plan", "Progress", "Last sessions"]
     assert [a for a in main.all("a") if a.attrs["href"] == "/session"], "self-release is allowed"
     figures = main.all("figure")
-    assert len(figures) == 4
+    assert [figure.attrs["id"] for figure in figures] == [
+        "chart-pain",
+        "chart-thomas",
+        "chart-adherence",
+    ]
     for figure in figures:
         (image,) = figure.all("img")
+        (phone,) = figure.all("source")  # the browser picks the phone size below 48rem
+        assert phone.attrs["media"] == "(max-width: 48rem)"
+        assert phone.attrs["srcset"] == image.attrs["src"] + "&size=phone"
         (caption,) = figure.all("figcaption")
         assert caption.text() and image.attrs["alt"] == caption.text()
-        chart = seeded.get(image.attrs["src"])
-        assert chart.status_code == 200
-        assert chart.headers["content-type"] == "image/svg+xml"
-        assert chart.text.startswith("<svg") and "style=" not in chart.text
+        for src in (image.attrs["src"], phone.attrs["srcset"]):
+            chart = seeded.get(src)
+            assert chart.status_code == 200
+            assert chart.headers["content-type"] == "image/svg+xml"
+            assert chart.text.startswith("<svg") and "style=" not in chart.text
+    # The history has no rated session: that chart is a sentence and the next step.
+    (empty,) = [p for p in main.all("p") if p.attrs.get("id") == "chart-sessions"]
+    assert "No rated sessions yet." in empty.text()
+    assert [a.attrs["href"] for a in empty.all("a")] == ["/session"]
     assert "style=" not in response.text
     assert "15 min" in sections[-1].text()
     assert seeded.get(f"/api/v1/sessions/{session_id}").status_code == 200
@@ -525,6 +537,34 @@ def test_a_chart_address_changes_when_the_records_do(seeded: TestClient) -> None
     assert [src.split("?")[0] for src in after] == [src.split("?")[0] for src in before]
     assert set(after).isdisjoint(before)
     assert seeded.get("/charts/nope.svg").status_code == 404
+
+
+def test_a_chart_is_drawn_at_the_size_asked_for(seeded: TestClient) -> None:
+    def width(svg: str) -> float:
+        found = re.search(r'viewBox="0 0 ([\d.]+) ', svg)
+        assert found, svg[:200]
+        return float(found.group(1))
+
+    wide = seeded.get("/charts/pain.svg")
+    phone = seeded.get("/charts/pain.svg?size=phone")
+    assert wide.status_code == phone.status_code == 200
+    assert width(wide.text) == 540 and width(phone.text) == 288  # drawn for a phone's width
+    assert seeded.get("/charts/pain.svg?size=wide").text == wide.text
+    refused = seeded.get("/charts/pain.svg?size=huge")
+    assert refused.status_code == 422
+    assert "size" in refused.text
+
+
+def test_a_person_with_a_plan_and_no_entries_sees_one_sentence_not_four_charts(
+    client: TestClient,
+) -> None:
+    intake = yaml.safe_load((EXAMPLES / "desk-worker.yaml").read_text(encoding="utf-8"))
+    assert client.post("/api/v1/plans", json=intake).status_code == 200
+    progress = main_of(check_page(client.get("/").text)).all("section")
+    (charts,) = [s for s in progress if s.all("h2")[0].text() == "Progress"]
+    assert not charts.all("figure") and not charts.all("img")
+    assert charts.all("p")[0].text() == "No check-ins yet. Log today's pain to start your charts."
+    assert [a.attrs["href"] for a in charts.all("a")] == ["/track#check-in"]
 
 
 def test_a_chart_and_progress_show_a_new_check_in_at_once(seeded: TestClient) -> None:

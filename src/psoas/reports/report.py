@@ -34,7 +34,7 @@ from psoas.core.progress import PAIN_METRICS, MetricProgress, Progress, Verdict
 from psoas.core.safety import SafetyResult
 from psoas.core.session_records import RATING_LABELS, SessionStatus, SessionSummary
 from psoas.core.timeline import SessionKind
-from psoas.reports.charts import CHARTS
+from psoas.reports.charts import charts_shown
 
 TEMPLATE = "report.html.j2"
 
@@ -104,7 +104,8 @@ class ReportData:
     """The latest safety screen."""
     progress: Progress
     charts: Mapping[str, bytes]
-    """Each chart of :data:`~psoas.reports.charts.CHARTS` drawn as SVG, by its name."""
+    """Each chart of :data:`~psoas.reports.charts.CHARTS` with something to draw, as SVG, by
+    its name (:func:`~psoas.reports.charts.charts_shown`); the others are said in words."""
     since: date | None = None
     """Where the listed history starts (the baseline still comes from the first values)."""
     plan: Plan | None = None
@@ -165,20 +166,31 @@ def _context(data: ReportData) -> dict[str, Any]:
         ],
         "metrics": [_metric_row(metric) for metric in progress.metrics],
         "windows_note": WINDOWS_NOTE,
-        "charts": [
-            {
-                "name": chart.name,
-                "title": chart.title,
-                "description": chart.description,
-                "uri": _data_uri(data.charts[chart.name]),
-            }
-            for chart in CHARTS
-        ],
+        "charts": _charts(data),
         "plan_items": [_plan_item(item) for item in data.plan.items] if data.plan else [],
         "sessions": [_session_row(summary) for summary in data.sessions],
         "explanations": _explanations(progress, measures),
         "disclaimer": DISCLAIMER,
         "thomas_note": THOMAS_NOTE,
+    }
+
+
+def _charts(data: ReportData) -> dict[str, Any]:
+    """Each chart drawn, or what is missing and the next step; one sentence if none has data."""
+    shown = charts_shown(data.progress)
+    return {
+        "nothing": shown.nothing,
+        "each": [
+            {
+                "name": chart.name,
+                "title": chart.title,
+                "description": chart.description,
+                "uri": _data_uri(data.charts[chart.name]) if chart.drawn else None,
+                "missing": chart.missing,
+                "next_step": chart.next_step,
+            }
+            for chart in shown.charts
+        ],
     }
 
 

@@ -43,7 +43,7 @@ from typing import Protocol, TypeVar
 
 from psoas.core.progress import Progress
 from psoas.errors import DrawingError, PsoasError, UnknownId
-from psoas.reports.charts import CHARTS, FORMATS, Chart, ChartFormat
+from psoas.reports.charts import CHARTS, FORMATS, SIZES, Chart, ChartFormat, SizeName
 from psoas.reports.report import render_pdf
 
 T = TypeVar("T")
@@ -61,7 +61,9 @@ second or two to start. Past this the worker is taken to be stuck, and stopped.
 class Drawing(Protocol):
     """Draws charts and prints PDFs, somewhere."""
 
-    def draw(self, name: str, progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    def draw(
+        self, name: str, progress: Progress, fmt: ChartFormat = "svg", size: SizeName = "wide"
+    ) -> bytes:
         """The chart called ``name`` of ``progress``, as the bytes of an SVG or PNG file."""
         ...
 
@@ -84,9 +86,11 @@ _CHART_BY_NAME = {chart.name: chart for chart in CHARTS}
 class InProcess:
     """Draws and prints in this process, one at a time (the CLI's way)."""
 
-    def draw(self, name: str, progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    def draw(
+        self, name: str, progress: Progress, fmt: ChartFormat = "svg", size: SizeName = "wide"
+    ) -> bytes:
         """The chart drawn here."""
-        return chart_named(name).render(progress, fmt)
+        return chart_named(name).render(progress, fmt, size)
 
     def print_pdf(self, html: str) -> bytes:
         """The PDF printed here."""
@@ -119,13 +123,17 @@ class DrawingWorker:
         """The worker process's id, if one is running."""
         return self._pid
 
-    def draw(self, name: str, progress: Progress, fmt: ChartFormat = "svg") -> bytes:
+    def draw(
+        self, name: str, progress: Progress, fmt: ChartFormat = "svg", size: SizeName = "wide"
+    ) -> bytes:
         """The chart drawn by the worker (the same bytes as :data:`IN_PROCESS` draws)."""
         chart_named(name)  # refused here: only the worker's own failures come back from it
         if fmt not in FORMATS:
             raise ValueError(f"unknown chart format {fmt!r}; use svg or png")
+        if size not in SIZES:
+            raise ValueError(f"unknown chart size {size!r}; use {' or '.join(SIZES)}")
         document = progress.model_dump_json()  # JSON crosses faster than a pickled model
-        return self._run(_draw_from_json, name, document, fmt)
+        return self._run(_draw_from_json, name, document, fmt, size)
 
     def print_pdf(self, html: str) -> bytes:
         """The PDF printed by the worker."""
@@ -226,9 +234,9 @@ def _end_with_the_server() -> None:
     threading.Thread(target=watch, name="psoas-drawing-watch", daemon=True).start()
 
 
-def _draw_from_json(name: str, document: str, fmt: ChartFormat) -> bytes:
-    """In the worker: the chart of a progress document."""
-    return chart_named(name).render(Progress.model_validate_json(document), fmt)
+def _draw_from_json(name: str, document: str, fmt: ChartFormat, size: SizeName) -> bytes:
+    """In the worker: the chart of a progress document, at ``size``."""
+    return chart_named(name).render(Progress.model_validate_json(document), fmt, size)
 
 
 _PRINTING = threading.Lock()

@@ -9,7 +9,9 @@ in this process for the CLI, in a worker process for the web app (so the
 server never loads matplotlib or WeasyPrint). Each chart drawn is kept, by the
 store's version of the person's records, and serves both the pages and the
 report: a report asked for after the dashboard draws no chart again.
-A report's charts cover a window of dates (:mod:`psoas.reports.charts`).
+A report's charts cover a window of dates (:mod:`psoas.reports.charts`). A chart
+with nothing to draw is not drawn for a page or a report: they say what is missing
+and the next step instead (:func:`charts_shown`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
 from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
-from psoas.reports.charts import CHARTS, FORMATS
+from psoas.reports.charts import CHARTS, FORMATS, SIZE_NAMES, ChartsShown, SizeName, charts_shown
 from psoas.reports.report import ReportData, render_html
 from psoas.services import care, tracking
 from psoas.services.caching import SingleFlightCache
@@ -39,6 +41,19 @@ class ReportFormat(StrEnum):
 
     HTML = "html"
     PDF = "pdf"
+
+
+__all__ = [
+    "ChartsShown",
+    "ReportFormat",
+    "charts_shown",
+    "inline_svg",
+    "progress_chart",
+    "report_bytes",
+    "report_data",
+    "write_charts",
+    "write_report",
+]
 
 
 def write_charts(found: Progress, folder: Path, *, drawing: Drawing = IN_PROCESS) -> list[Path]:
@@ -94,8 +109,8 @@ def report_data(
         sessions=sessions,
         measures=load_knowledge_base().measures,
         charts={
-            chart.name: _drawn(database, person, today, since, chart.name, drawing).svg
-            for chart in CHARTS
+            chart.name: _drawn(database, person, today, since, chart.name, "wide", drawing).svg
+            for chart in charts_shown(found).drawn
         },
     )
 
@@ -128,7 +143,13 @@ def report_bytes(
 
 
 def progress_chart(
-    database: Database, *, person: str, today: date, name: str, drawing: Drawing = IN_PROCESS
+    database: Database,
+    *,
+    person: str,
+    today: date,
+    name: str,
+    size: SizeName = "wide",
+    drawing: Drawing = IN_PROCESS,
 ) -> str:
     """One chart of the person's progress as SVG to inline, drawn once per change of their records.
 
@@ -138,7 +159,7 @@ def progress_chart(
     any other request for it waits).
     """
     chart_named(name)
-    return _drawn(database, person, today, None, name, drawing).inline
+    return _drawn(database, person, today, None, name, size, drawing).inline
 
 
 @dataclass(frozen=True)
@@ -155,23 +176,27 @@ def _drawn(
     today: date,
     since: date | None,
     name: str,
+    size: SizeName,
     drawing: Drawing,
 ) -> _Drawn:
-    """The chart ``name`` of the person's progress, drawn by ``drawing`` unless kept."""
+    """The chart ``name`` of the person's progress at ``size``, drawn by ``drawing`` unless kept."""
     version = tracking.data_version(database, person=person)
 
     def draw() -> _Drawn:
         found = tracking.progress(database, person=person, today=today, since=since)
-        svg = drawing.draw(name, found, "svg")
+        svg = drawing.draw(name, found, "svg", size)
         return _Drawn(svg, inline_svg(svg.decode(), prefix=name))
 
     return _CHARTS.get_or_make(
-        (version, today, since, name), draw, group=(tracking.records_of(version), since, name)
+        (version, today, since, name, size),
+        draw,
+        group=(tracking.records_of(version), since, name, size),
     )
 
 
-_CHARTS: SingleFlightCache[_Drawn] = SingleFlightCache(size=4 * len(CHARTS))
-"""Each chart's newest version for up to four people (or spans): a newer one replaces it."""
+_CHARTS: SingleFlightCache[_Drawn] = SingleFlightCache(size=4 * len(CHARTS) * len(SIZE_NAMES))
+"""Each chart's newest version at each size for up to four people (or spans): a newer one
+replaces it."""
 
 
 _BEFORE_SVG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)

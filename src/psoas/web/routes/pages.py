@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -63,15 +63,18 @@ router = APIRouter(include_in_schema=False)
 LAST_SESSIONS = 5
 """How many sessions the dashboard lists."""
 
-CHART_CAPTIONS = {
-    "pain": "Pain over time: daily ratings, the baseline (dashed) and the band within which "
-    "a change is too small to matter.",
-    "thomas": "Modified Thomas test, hip angle on each side: lower means longer hip flexors.",
-    "adherence": "Adherence per week: the share of the plan's items that were done.",
-    "sessions": "Before and after each guided session: each rating before (hollow) and after "
-    "(filled).",
+CHART_NEXT_STEPS = {
+    "pain": "/track#check-in",
+    "thomas": "/track#measures",
+    "adherence": "/intake",
+    "sessions": "/session",
 }
-"""What each chart shows, for its caption (the report says the same)."""
+"""Where the next step is taken for a chart with nothing to draw yet."""
+FIRST_CHECK_IN = "/track#check-in"
+ChartSizeName = Literal["wide", "phone"]
+"""A chart's size: ``phone`` is drawn for a phone's width, so its text stays readable there."""
+PHONE_MEDIA = "(max-width: 48rem)"
+"""Where a page shows the phone size: below it, ``wide`` would show its text under 12 px."""
 
 HISTORY_SECTIONS = (
     (RecordKind.RELEASE_PAUSE, "Release paused"),
@@ -305,40 +308,81 @@ def _due(plan: Plan | None) -> list[PlanItem]:
 
 @dataclass(frozen=True)
 class ChartView:
-    """One chart as the dashboard shows it: an image of ours, with its caption as text."""
+    """One chart as the dashboard shows it: an image of ours at two sizes, or what to do first."""
 
     name: str
+    title: str
     caption: str
-    src: str
+    """The chart's caption, also its image's text alternative (right for either size)."""
+    src: str | None
+    """The wide image; ``None`` when there is nothing to draw."""
+    phone_src: str | None
+    missing: str | None
+    next_step: str | None
+    next_href: str
 
 
-def _charts(database: Database, person: str) -> list[ChartView] | None:
-    """The progress charts, [] when there is nothing to draw, None when nothing is stored.
+@dataclass(frozen=True)
+class ChartsView:
+    """The dashboard's charts, or one sentence and the next step when none has anything yet."""
 
-    Each is its own ``/charts/NAME.svg`` image, named with the store's version of the
-    records: the page stays small, and a browser fetches a chart again only when it changed.
+    each: list[ChartView]
+    nothing: tuple[str, str] | None
+    next_href: str = FIRST_CHECK_IN
+    phone_media: str = PHONE_MEDIA
+
+
+def _charts(database: Database, person: str) -> ChartsView:
+    """The progress charts, each drawn or said in words (one sentence if none has anything).
+
+    Each drawn chart is its own ``/charts/NAME.svg`` image at two sizes, named with the
+    store's version of the records: the page stays small, and a browser fetches a chart
+    again only when it changed, at the size its window needs.
     """
+    from psoas.services.reporting import charts_shown
+
     found = _progress(database, person)
     if found is None:
-        return None
-    if not (found.metrics or found.adherence or found.session_effects.sessions):
-        return []
+        return ChartsView([], (say("charts.nothing_yet"), say("charts.nothing_yet_next")))
     version = hashlib.sha256(repr(tracking.data_version(database, person=person)).encode())
-    return [
-        ChartView(name, caption, f"/charts/{name}.svg?v={version.hexdigest()[:16]}")
-        for name, caption in CHART_CAPTIONS.items()
-    ]
+    src = f"?v={version.hexdigest()[:16]}"
+    shown = charts_shown(found)
+    return ChartsView(
+        [
+            ChartView(
+                chart.name,
+                chart.title,
+                chart.caption,
+                f"/charts/{chart.name}.svg{src}" if chart.drawn else None,
+                f"/charts/{chart.name}.svg{src}&size=phone" if chart.drawn else None,
+                chart.missing,
+                chart.next_step,
+                CHART_NEXT_STEPS[chart.name],
+            )
+            for chart in shown.charts
+        ],
+        shown.nothing,
+    )
 
 
 @router.get("/charts/{name}.svg")
-def chart(name: str, database: DatabaseDep, person: PersonDep, drawing: DrawingDep) -> Response:
-    """One progress chart as SVG (drawn once per change of the records, then kept)."""
-    if name not in CHART_CAPTIONS:
-        raise UnknownId("chart", name, sorted(CHART_CAPTIONS))
+def chart(
+    name: str,
+    database: DatabaseDep,
+    person: PersonDep,
+    drawing: DrawingDep,
+    size: ChartSizeName = "wide",
+) -> Response:
+    """One progress chart as SVG at ``size`` (drawn once per change of the records, then kept)."""
+    if name not in CHART_NEXT_STEPS:
+        raise UnknownId("chart", name, sorted(CHART_NEXT_STEPS))
     from psoas.services.reporting import progress_chart
 
+    svg = progress_chart(
+        database, person=person, today=date.today(), name=name, size=size, drawing=drawing
+    )
     return Response(
-        progress_chart(database, person=person, today=date.today(), name=name, drawing=drawing),
+        svg,
         media_type="image/svg+xml",
         headers={"Cache-Control": "private, max-age=31536000, immutable"},
     )
