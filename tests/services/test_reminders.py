@@ -250,3 +250,14 @@ def test_export_calendar_holds_the_plans_reminders() -> None:
     assert events[0].DTSTAMP == datetime(2025, 3, 24, 7, tzinfo=UTC)
     assert events[0].start == datetime(2025, 3, 24, 10, tzinfo=PARIS)
     assert events[7].start == datetime(2025, 3, 24, 18, tzinfo=PARIS)
+
+
+def test_an_empty_time_zone_is_refused_not_read_as_the_servers_own() -> None:
+    from psoas.errors import InvalidDocument
+    from psoas.services.reminders import work_hours_from_options
+
+    with pytest.raises(InvalidDocument) as refused:
+        work_hours_from_options(
+            start="09:00", end="17:00", days="mon-fri", timezone="", practice_at="18:00"
+        )
+    assert [problem.field for problem in refused.value.problems] == ["timezone"]
