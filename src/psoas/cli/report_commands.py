@@ -32,11 +32,11 @@ def remind_export(*, person: str, out: Path, hours: dict[str, Any], today: date)
     """``psoas remind export``."""
     from psoas.services import reminders
 
-    work_hours = reminders.work_hours_from_options(**hours)
+    work_hours = reminders.work_hours_given(**hours)
     with store(load_settings()) as database:
         plan = reminders.plan_to_remind(database, person=person)
     content = reminders.export_calendar(plan, work_hours, today=today, now=datetime.now(UTC))
-    write_file(out, content, option="--out")
+    write_file(out, content, field="out")
     found = reminders_for(plan, work_hours)
     console.print(
         f"Calendar written: {out} ({len(found)} weekly reminders, times in "
@@ -48,7 +48,7 @@ def remind_loop(*, person: str, hours: dict[str, Any]) -> None:
     """``psoas remind``: show each reminder when due, until Ctrl-C."""
     from psoas.services import reminders
 
-    work_hours = reminders.work_hours_from_options(**hours)
+    work_hours = reminders.work_hours_given(**hours)
     with store(load_settings()) as database:
         plan = reminders.plan_to_remind(database, person=person)
     found = reminders_for(plan, work_hours)

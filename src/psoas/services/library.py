@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from psoas.content import Listed, load_knowledge_base, load_listing
-from psoas.errors import FieldProblem, InvalidDocument, UnknownId
+from psoas.errors import FieldProblem, InvalidValues, UnknownId
 
 
 class Section(StrEnum):
@@ -65,5 +65,5 @@ def _section(name: str) -> Section:
         return Section(name)
     except ValueError:
         allowed = ", ".join(section.value for section in Section)
-        problem = FieldProblem("--section", f"expected one of: {allowed}; got {name!r}")
-        raise InvalidDocument("psoas library list", [problem]) from None
+        problem = FieldProblem("section", f"expected one of: {allowed}; got {name!r}")
+        raise InvalidValues("the library section", [problem]) from None

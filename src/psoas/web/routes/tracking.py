@@ -173,7 +173,7 @@ def reminders_calendar(
     ] = None,
 ) -> Response:
     """The plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
-    hours = reminders.work_hours_from_options(
+    hours = reminders.work_hours_given(
         start=work_start, end=work_end, days=work_days, timezone=timezone, practice_at=practice_at
     )
     plan = reminders.plan_to_remind(database, person=person)
