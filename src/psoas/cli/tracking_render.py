@@ -6,16 +6,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from psoas.cli.render import console, release_status, safety_banner
+from psoas.content.names import name_of
 from psoas.core.progress import MetricProgress, Progress, RecommendationKind, Verdict
 from psoas.core.session_records import RATING_LABELS
 from psoas.services.tracking import RulesOutcome, TrackingOutcome
 
-VERDICT_WORDS = {
-    Verdict.IMPROVED: ("green", "better"),
-    Verdict.WORSE: ("red", "worse"),
-    Verdict.NO_MEANINGFUL_CHANGE: ("", "no real change yet"),
-    Verdict.NOT_JUDGED: ("dim", "-"),
-    Verdict.TOO_EARLY: ("dim", "too early to tell"),
+VERDICT_STYLE = {
+    Verdict.IMPROVED: "green",
+    Verdict.WORSE: "red",
+    Verdict.NO_MEANINGFUL_CHANGE: "",
+    Verdict.NOT_JUDGED: "dim",
+    Verdict.TOO_EARLY: "dim",
 }
 
 THOMAS_NOTE = (
@@ -89,7 +90,7 @@ def progress(found: Progress) -> None:
 
 
 def _metric_row(metric: MetricProgress) -> list[str]:
-    style, words = VERDICT_WORDS[metric.verdict]
+    style, words = VERDICT_STYLE[metric.verdict], name_of(metric.verdict)
     if metric.threshold and metric.verdict not in (Verdict.NOT_JUDGED, Verdict.TOO_EARLY):
         words += f" (meaningful: {metric.threshold})"
     percent = f" ({metric.change_percent:+.0f}%)" if metric.change_percent is not None else ""

@@ -10,6 +10,7 @@ presentation attributes before it is inlined.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +36,7 @@ from psoas.content.models import (
     Threshold,
     Tool,
 )
+from psoas.content.names import listed_name, name_of
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
@@ -98,6 +100,8 @@ def _dose(amounts: dict[str, int | bool]) -> str:
 
 
 templates.env.filters["words"] = _words
+templates.env.filters["name"] = name_of
+templates.env.filters["kind_name"] = functools.partial(listed_name, what="kind")
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label
@@ -170,15 +174,12 @@ def intake_form(request: Request) -> HTMLResponse:
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLResponse:
     """The newest screen (every reason, what to do), the factors, and every item with its why."""
-    knowledge = load_knowledge_base()
     return render(
         request,
         "plan.html.j2",
         assessment=care.latest_assessment(database, person=person),
         release=gates.status(database, person=person, today=date.today()),
         plan=tracking.current_plan(database, person=person),
-        causes={cause.id: cause.name for cause in knowledge.causes},
-        tool_names={tool.id: tool.name for tool in knowledge.tools},
         questions=_questions(),
     )
 

@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from psoas.content import load_knowledge_base
+from psoas.content.names import name_of
 from psoas.core import session_events
 from psoas.core.session_events import EventKind, SessionEvent, spoken_text
 from psoas.core.session_records import (
@@ -36,7 +37,7 @@ from psoas.core.session_records import (
     SessionStatus,
     SessionSummary,
 )
-from psoas.core.timeline import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, SessionKind
+from psoas.core.timeline import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, Phase, SessionKind, Side
 from psoas.errors import InvalidDocument, SafetyStop
 from psoas.services import care, gates, sessions
 from psoas.web.deps import DatabaseDep, PersonDep, SessionId, SettingsDep
@@ -49,14 +50,6 @@ STOP_AT_ONCE = (
     "Stop at once for a pulse under the tool, sharp or electric pain, "
     "tingling or numbness down a leg, or feeling sick."
 )
-PHASE_LABELS = {
-    "prepare": "Prepare",
-    "warm_up": "Warm-up",
-    "breathing": "Breathing",
-    "release": "Release",
-    "pin_and_stretch": "Pin and stretch",
-    "reassess": "Reassess",
-}
 _STEP_EVENTS = (
     EventKind.STEP_STARTED,
     EventKind.BREATH_IN,
@@ -156,7 +149,8 @@ def page_data(record: SessionRecord, *, speed: float) -> dict[str, Any]:
         "pain_up_points": PAIN_UP_POINTS,
         "pain_advice": PAIN_UP_ADVICE,
         "release_words": _release_words(),
-        "phases": PHASE_LABELS,
+        "phases": {phase.value: name_of(phase) for phase in Phase},
+        "sides": {side.value: name_of(side) for side in Side},
         "ratings": RATING_LABELS,
         "api": f"/api/v1/sessions/{record.id}",
     }
