@@ -7,6 +7,7 @@ from rich.table import Table
 
 from psoas.cli.render import console, release_status, safety_banner
 from psoas.content.names import name_of
+from psoas.content.words import say
 from psoas.core.progress import MetricProgress, Progress, RecommendationKind, Verdict
 from psoas.core.session_records import RATING_LABELS
 from psoas.services.tracking import RulesOutcome, TrackingOutcome
@@ -75,7 +76,8 @@ def progress(found: Progress) -> None:
         overall = f"{found.adherence_overall:.0%}" if found.adherence_overall is not None else "-"
         console.print(f"Adherence: {overall} overall; recent weeks: {weeks}")
     console.print(
-        f"Streak: {found.streaks.current} days in a row (longest {found.streaks.longest})"
+        f"Streak: {say('common.streak', count=found.streaks.current)} "
+        f"(longest {found.streaks.longest})"
     )
     effects = found.session_effects
     if effects.sessions:

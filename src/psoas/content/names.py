@@ -91,10 +91,10 @@ def choice_of(kind: type[E], typed: str, *, names: Mapping[str, str] | None = No
     ``ToolId.FOAM_ROLLER``. Raises :class:`ValueError` (its message lists the accepted
     names) when nothing matches; each face turns that into its own words.
     """
-    wanted = _folded(typed)
+    wanted = folded(typed)
     shown = names or {member.value: name_of(member) for member in kind}
     for member in kind:
-        if wanted in (_folded(member.value), _folded(shown.get(member.value, member.value))):
+        if wanted in (folded(member.value), folded(shown.get(member.value, member.value))):
             return member
     raise ValueError(accepted_names(kind, shown))
 
@@ -106,7 +106,7 @@ def accepted_names(kind: type[StrEnum], shown: Mapping[str, str] | None = None) 
     return say("names.accepted", names=listed)
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
     """Case, underscores, hyphens and runs of spaces do not matter when a name is typed."""
     return " ".join(text.replace("_", " ").replace("-", " ").casefold().split())
 

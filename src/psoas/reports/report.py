@@ -29,6 +29,7 @@ from psoas.content import load_knowledge_base
 from psoas.content.models import Dose, MeasureInfo
 from psoas.content.names import name_of
 from psoas.content.vocabulary import MetricId, QuestionId, RedFlagId, SafetyLevel
+from psoas.content.words import say
 from psoas.core.gates import HoldKind, ReleaseStatus
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import PAIN_METRICS, MetricProgress, Progress
@@ -129,6 +130,7 @@ def _context(data: ReportData) -> dict[str, Any]:
         "headline": _headline(progress),
         "adherence": _percent(progress.adherence_overall),
         "streaks": progress.streaks,
+        "streak_words": say("common.streak", count=progress.streaks.current),
         "recommendations": progress.recommendations,
         "red_flags": [(_day(day), _flag(flag)) for day, flag in progress.red_flags_reported],
         "metrics": [_metric_row(metric) for metric in progress.metrics],
