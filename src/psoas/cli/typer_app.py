@@ -715,7 +715,10 @@ WorkEnd = Annotated[
     str, typer.Option("--work-end", metavar="HH:MM", help="When your working day ends.")
 ]
 WorkDays = Annotated[
-    str, typer.Option("--work-days", help="Working days, e.g. mon-fri or mon,tue,thu.")
+    str,
+    typer.Option(
+        "--work-days", help='Working days: mon-fri, weekdays, "monday to friday" or mon,tue,thu.'
+    ),
 ]
 PracticeAt = Annotated[
     str,

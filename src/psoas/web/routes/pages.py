@@ -38,10 +38,12 @@ from psoas.content.models import (
 )
 from psoas.content.names import listed_name, name_of
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.content.words import say
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
 from psoas.core.records import HistoryEntry, RecordKind
+from psoas.core.reminders import known_time_zones
 from psoas.core.session_records import RATING_LABELS, RATING_QUESTIONS
 from psoas.errors import PsoasError, UnknownId
 from psoas.services import care, gates, history, library, reminders, tracking
@@ -102,6 +104,8 @@ def _dose(amounts: dict[str, int | bool]) -> str:
 templates.env.filters["words"] = _words
 templates.env.filters["name"] = name_of
 templates.env.filters["kind_name"] = functools.partial(listed_name, what="kind")
+templates.env.globals["time_zones"] = sorted(known_time_zones())
+templates.env.globals["work_days_hint"] = say("errors.work_days_hint")
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label
