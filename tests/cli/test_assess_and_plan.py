@@ -69,7 +69,8 @@ def test_the_desk_worker_plan_reads_well(cli) -> None:
         "You sit about 10 hours a day",
         "Psoas self-release with a Pso-Rite",
         "It uses your Pso-Rite",
-        "hourly_movement_break",
+        "Hourly movement break",
+        'psoas library show "NAME"',
         "Saved for 'me'",
     ):
         assert words in result.stdout

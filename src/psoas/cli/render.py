@@ -176,8 +176,8 @@ def history(entries: list[HistoryEntry], address: str) -> None:
 def library_list(found: Iterable[Listed]) -> None:
     """Knowledge-base entries as a table."""
     # Every cell, title and heading is Text, so rich parses no markup (names are data)
-    # and loads no emoji table; ids, sections and kinds are single words, which wrap
-    # exactly as they are cut, so they skip the line-breaking that only names need.
+    # and loads no emoji table; ids and sections are single words, which wrap exactly
+    # as they are cut, so they skip the line-breaking that only names and kinds need.
     table = Table(title=Text("psoas knowledge base", style="table.title"), expand=True)
     for column in ("ID", "Section", "Kind", "Name"):
         table.add_column(Text(column))
@@ -185,7 +185,7 @@ def library_list(found: Iterable[Listed]) -> None:
         table.add_row(
             Text(entry.id, no_wrap=True),
             Text(listed_name(entry.section, "section"), no_wrap=True),
-            Text(listed_name(entry.kind, "kind"), no_wrap=True),
+            Text(listed_name(entry.kind, "kind")),
             Text(entry.name),
         )
     console.print(table)
