@@ -63,7 +63,7 @@ def test_a_full_questionnaire_writes_and_stores_the_intake(cli, tmp_path: Path) 
     assert written["posture"] == {"anterior_pelvic_tilt": True}  # the skipped one stays unknown
     assert written["red_flags"] == {flag.value: False for flag in RedFlagId}
     assert written["tools"] == ["foam_roller"]
-    assert "CLEAR" in result.stdout
+    assert "Safety: Clear" in result.stdout
     assert [e["kind"] for e in json.loads(cli("history", "--json").stdout)] == [
         "intake",
         "assessment",

@@ -13,6 +13,7 @@ from rich.text import Text
 from psoas.content import load_knowledge_base
 from psoas.content.names import listed_name, name_of, names_of, reason_name
 from psoas.content.vocabulary import SafetyLevel
+from psoas.content.words import say
 
 # Types for annotations only: ``psoas library list`` loads neither the domain core
 # nor the knowledge base's models (the functions that need a model import it).
@@ -31,17 +32,18 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False)
 
-LEVEL_STYLE = {
-    SafetyLevel.CLEAR: ("green", "CLEAR: nothing in your answers rules out psoas self-care."),
-    SafetyLevel.CAUTION: ("yellow", "CAUTION: self-care is fine with the changes below."),
-    SafetyLevel.REFER: ("dark_orange", "SEE A CLINICIAN before any psoas work."),
-    SafetyLevel.URGENT: ("bold red", "STOP: seek medical care now."),
+LEVEL_COLOUR = {
+    SafetyLevel.CLEAR: "green",
+    SafetyLevel.CAUTION: "yellow",
+    SafetyLevel.REFER: "dark_orange",
+    SafetyLevel.URGENT: "bold red",
 }
 
 
 def safety_banner(safety: SafetyResult) -> Panel:
     """A coloured panel: the level, what is allowed, and each reason with what to do."""
-    colour, headline = LEVEL_STYLE[safety.level]
+    colour = LEVEL_COLOUR[safety.level]
+    headline = say(f"common.safety_headline_{safety.level}") + "."
     if safety.level is SafetyLevel.CAUTION and safety.awaits_urgent_answers:
         colour, headline = "dark_orange", load_knowledge_base().gates.answer_first
     lines: list[Text | Table] = [Text(headline, style=f"bold {colour}")]
@@ -57,7 +59,7 @@ def safety_banner(safety: SafetyResult) -> Panel:
         reasons.add_column(ratio=1)
         for reason in safety.reasons:
             action = name_of(reason.action)
-            reasons.add_row(f"[{LEVEL_STYLE[reason.level][0]}]{action}[/]", escape(reason.message))
+            reasons.add_row(f"[{LEVEL_COLOUR[reason.level]}]{action}[/]", escape(reason.message))
         lines.append(reasons)
     if safety.unanswered:
         knowledge = load_knowledge_base()
@@ -66,7 +68,8 @@ def safety_banner(safety: SafetyResult) -> Panel:
         open_.append("; ".join(shorts) + ".", style="")
         lines.append(open_)
         lines.append(Text(knowledge.gates.answer_again_terminal, style="dim"))
-    return Panel(Group(*lines), title="Safety", border_style=colour, expand=True)
+    title = f"Safety: {name_of(safety.level)}"
+    return Panel(Group(*lines), title=title, border_style=colour, expand=True)
 
 
 def release_status(status: ReleaseStatus) -> Panel:
@@ -264,7 +267,7 @@ def _referral_steps(program: Plan) -> None:
     for item in program.items:
         if item.kind is PlanItemKind.PROFESSIONAL_REFERRAL:
             steps = techniques[item.technique].steps
-            colour = LEVEL_STYLE[program.safety.level][0]
+            colour = LEVEL_COLOUR[program.safety.level]
             body = _bullets("What to do", steps, numbered=True)
             console.print(Panel(body, title=item.title, border_style=colour, title_align="left"))
 

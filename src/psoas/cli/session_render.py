@@ -7,10 +7,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from psoas.cli.render import LEVEL_STYLE, console
+from psoas.cli.render import LEVEL_COLOUR, console
 from psoas.content import load_knowledge_base
 from psoas.content.names import name_of
 from psoas.content.vocabulary import ToolId
+from psoas.content.words import say
 from psoas.core.session_records import (
     FELT_LABELS,
     RATING_LABELS,
@@ -65,15 +66,14 @@ def timeline(plan: Timeline) -> None:
 
 def clearance(found: Clearance, *, starting: bool) -> None:
     """The screen the session rests on, any cautions, and (when starting) an unfinished one."""
-    colour, _ = LEVEL_STYLE[found.level]
+    colour = LEVEL_COLOUR[found.level]
     lines = Text()
     when = found.screened_at.date().isoformat()
     lines.append(f"Safety screen of {when}: {name_of(found.level)}. ", style=f"bold {colour}")
     lines.append("Release sessions are allowed.")
     for caution in found.cautions:
         lines.append(f"\n• {caution.message}")
-    lines.append("\nStop at once for a pulse under the tool, sharp or electric pain, ")
-    lines.append("tingling or numbness down a leg, or feeling sick.")
+    lines.append("\n" + say("common.stop_at_once"))
     if starting and found.unfinished is not None:
         lines.append(f"\nYou have an unfinished session ({found.unfinished}); ", style="bold")
         lines.append("this starts a new one. 'psoas session resume' would carry that one on.")

@@ -106,6 +106,7 @@ templates.env.filters["name"] = name_of
 templates.env.filters["kind_name"] = functools.partial(listed_name, what="kind")
 templates.env.globals["time_zones"] = sorted(known_time_zones())
 templates.env.globals["work_days_hint"] = say("errors.work_days_hint")
+templates.env.globals["say"] = say
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from psoas.content import load_knowledge_base
 from psoas.content.names import name_of
+from psoas.content.words import say
 from psoas.core import session_events
 from psoas.core.session_events import EventKind, SessionEvent, spoken_text
 from psoas.core.session_records import (
@@ -46,10 +47,6 @@ from psoas.web.routes.pages import render
 router = APIRouter(include_in_schema=False)
 
 
-STOP_AT_ONCE = (
-    "Stop at once for a pulse under the tool, sharp or electric pain, "
-    "tingling or numbness down a leg, or feeling sick."
-)
 _STEP_EVENTS = (
     EventKind.STEP_STARTED,
     EventKind.BREATH_IN,
@@ -106,7 +103,7 @@ def start_page(request: Request, database: DatabaseDep, person: PersonDep) -> HT
         max_minutes=MAX_MINUTES,
         default_minutes=DEFAULT_MINUTES,
         questions=RATING_QUESTIONS,
-        stop_at_once=STOP_AT_ONCE,
+        stop_at_once=say("common.stop_at_once"),
         changed_since=knowledge.gates.changed_since.format(
             day=release.screened_at.astimezone().date().isoformat() if release.screened_at else ""
         ),
@@ -132,7 +129,7 @@ def run_page(
         questions=RATING_QUESTIONS,
         felt={felt.value: label for felt, label in FELT_LABELS.items()},
         adverse_events=load_knowledge_base().gates.adverse_events,
-        stop_at_once=STOP_AT_ONCE,
+        stop_at_once=say("common.stop_at_once"),
         description=_describe(record),
     )
 
