@@ -16,6 +16,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from psoas.cli import render
 from psoas.cli.commands import save_and_tell
 from psoas.content import load_knowledge_base
 from psoas.content.models import Question as SafetyQuestion
+from psoas.content.names import choice_of, names_of
 from psoas.content.vocabulary import QuestionId, ThresholdId
 from psoas.core import intake as contract
 from psoas.core.validation import validate_document
@@ -245,13 +247,13 @@ class Questionnaire:
             self.answers.setdefault("lifestyle", {})["activities"] = activities
 
     def _ask_injuries(self) -> None:
-        options = ", ".join(kind.value for kind in contract.InjuryKind)
+        options = names_of(contract.InjuryKind)
         while True:
             typed = self._prompt(f"Old injuries, comma-separated ({options}), or Enter for none:")
-            chosen = [part.strip() for part in typed.split(",") if part.strip()]
-            if not chosen:
+            chosen, problem = _chosen(contract.InjuryKind, typed, field="injuries")
+            if not chosen and problem is None:
                 return
-            problem = _check("history", {"injuries": chosen})
+            problem = problem or _check("history", {"injuries": chosen})
             if problem is None:
                 self.answers.setdefault("history", {})["injuries"] = chosen
                 return
@@ -344,13 +346,13 @@ class Questionnaire:
             return
 
     def _ask_tools(self) -> None:
-        options = ", ".join(choice.value for choice in contract.ToolChoice)
+        options = names_of(contract.ToolChoice)
         while True:
             typed = self._prompt(f"Which release tools do you own? Comma-separated ({options}):")
-            chosen = [part.strip() for part in typed.split(",") if part.strip()]
-            if not chosen:
+            chosen, problem = _chosen(contract.ToolChoice, typed, field="tools")
+            if not chosen and problem is None:
                 return
-            problem = _check_tools(chosen)
+            problem = problem or _check_tools(chosen)
             if problem is None:
                 self.answers["tools"] = chosen
                 return
@@ -435,3 +437,17 @@ def write_intake(answers: contract.Intake, out: Path) -> None:
     except OSError as error:
         problem = FieldProblem("--out", f"cannot write {out}: {error.strerror}")
         raise InvalidDocument("psoas intake", [problem]) from None
+
+
+def _chosen(
+    kind: type[StrEnum], typed: str, *, field: str
+) -> tuple[list[str], FieldProblem | None]:
+    """Comma-separated answers, each by its name or its id, as ids; or what was not known."""
+    chosen = []
+    for part in (part.strip() for part in typed.split(",")):
+        if part:
+            try:
+                chosen.append(choice_of(kind, part).value)
+            except ValueError as error:
+                return [], FieldProblem(field, f"{part!r}: {error}")
+    return chosen, None
