@@ -88,3 +88,9 @@ def test_work_days_in_words_make_a_calendar_on_those_days(cli, tmp_path: Path) -
     assert result.exit_code == 0, result.stderr
     calendar = out.read_text()
     assert "BYDAY=MO,TU,WE,TH\n" in calendar or "BYDAY=MO,TU,WE,TH;" in calendar
+
+
+def test_a_library_section_is_taken_by_its_name(cli) -> None:
+    result = cli("library", "list", "--section", "Causes", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert {entry["section"] for entry in json.loads(result.stdout)} == {"causes"}

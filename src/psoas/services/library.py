@@ -9,7 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from psoas.content import Listed, load_knowledge_base, load_listing
-from psoas.content.names import folded
+from psoas.content.names import choice_of, folded
 from psoas.errors import FieldProblem, InvalidValues, UnknownId
 
 
@@ -70,8 +70,7 @@ def entry(entry_id: str) -> LibraryEntry:
 
 def _section(name: str) -> Section:
     try:
-        return Section(name)
-    except ValueError:
-        allowed = ", ".join(section.value for section in Section)
-        problem = FieldProblem("section", f"expected one of: {allowed}; got {name!r}")
+        return choice_of(Section, name)
+    except ValueError as error:
+        problem = FieldProblem("section", f"{error}; got {name!r}")
         raise InvalidValues("the library section", [problem]) from None
