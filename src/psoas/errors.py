@@ -9,7 +9,8 @@ into HTTP responses in one place too.
     PsoasError                       exit 1: something went wrong, no traceback
     ├── InputError                   exit 2: the person gave something we can't use
     │   ├── InvalidDocument          a file or value broke its contract (names the fields)
-    │   │   └── ConflictsWithRecord  it keeps its contract, but not with what is stored
+    │   │   ├── ConflictsWithRecord  it keeps its contract, but not with what is stored
+    │   │   └── InvalidValues        values given one by one (options, form fields), not a file
     │   ├── UnreadableFile           missing, unreadable, or not JSON/YAML
     │   └── UnknownId                an id that the knowledge base or store doesn't hold
     ├── SafetyStop                   exit 3: psoas will not guide this now, for safety's sake
@@ -71,6 +72,16 @@ class ConflictsWithRecord(InvalidDocument):
     A plan item marked done that is not in the stored plan; a checkpoint past the end
     of the session's own timeline. The same document may be right for another record,
     so no schema of the document alone can refuse it (the web app answers 409, not 422).
+    """
+
+
+class InvalidValues(InvalidDocument):
+    """Values given one by one (a name, working hours, a file to write) broke their contract.
+
+    Not a document: each value came from a command-line option, a query parameter or a
+    form field. ``problems`` name the fields in the contract's terms (``days``,
+    ``timezone``, ``person``), and each face words them for its own inputs: the CLI as
+    the option that was typed, the web API as its parameter, a page beside its field.
     """
 
 

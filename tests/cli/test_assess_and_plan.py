@@ -65,11 +65,12 @@ def test_the_desk_worker_plan_reads_well(cli) -> None:
     result = cli("plan", EXAMPLES / "desk-worker.yaml")
     assert result.exit_code == 0
     for words in (
-        "CLEAR",
+        "Safety: Clear",
         "You sit about 10 hours a day",
         "Psoas self-release with a Pso-Rite",
         "It uses your Pso-Rite",
-        "hourly_movement_break",
+        "Hourly movement break",
+        'psoas library show "NAME"',
         "Saved for 'me'",
     ):
         assert words in result.stdout
@@ -78,9 +79,9 @@ def test_the_desk_worker_plan_reads_well(cli) -> None:
 @pytest.mark.parametrize(
     ("name", "banner"),
     [
-        ("safety-urgent.yaml", "STOP: seek medical care now."),
-        ("safety-refer.yaml", "SEE A CLINICIAN before any psoas work."),
-        ("safety-caution.json", "CAUTION"),
+        ("safety-urgent.yaml", "Stop: seek medical care now."),
+        ("safety-refer.yaml", "See a clinician before any psoas work."),
+        ("safety-caution.json", "Safety: Caution"),
     ],
 )
 def test_the_banner_says_what_to_do(cli, name: str, banner: str) -> None:

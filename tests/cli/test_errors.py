@@ -66,7 +66,7 @@ def test_bad_input_exits_2_naming_the_field_and_stores_nothing(
             ["library", "show", "dead_bugs"],
             "library: no entry with id 'dead_bugs'; did you mean 'dead_bug'?",
         ),
-        (["library", "list", "--section", "tools2"], "--section: expected one of: anatomy"),
+        (["library", "list", "--section", "tools2"], '--section: expected one of: "Anatomy"'),
         (["history", "--person", "nobody"], "person: no entry with id 'nobody'"),
         (
             ["plan", str(EXAMPLES / "runner.yaml"), "--person", "  "],

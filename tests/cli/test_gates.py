@@ -65,7 +65,7 @@ def test_a_pulse_under_the_tool_says_seek_care_and_pauses(cli, database_url: str
     shown = json.loads(cli("session", "show", "1", "--json", **store).stdout)
     assert shown["adverse_events"] == ["pulse_under_tool"]
     history = cli("history", **store).stdout
-    assert "problems reported" in history and "release_pause" in history
+    assert "problems reported" in history and "Release paused" in history
     again = cli("session", "start", *QUIET, **store, **FAST)
     assert again.exit_code == 3 and "pulse" in again.stderr
 

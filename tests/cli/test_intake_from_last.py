@@ -30,7 +30,7 @@ def test_enter_at_every_question_keeps_every_stored_answer(cli, tmp_path: Path) 
     result = cli("intake", "--from-last", "--out", out, input=ENTER)
     assert result.exit_code == 0, result.stderr
     said = " ".join(result.stdout.split())
-    assert "(Enter keeps: 41;" in said and "(Enter keeps: pso_rite)" in said
+    assert "(Enter keeps: 41;" in said and "(Enter keeps: Pso-Rite)" in said
     assert yaml.safe_load(out.read_text()) == stored  # vascular answers too, though not asked
     assert "intake 1 (unchanged)" in result.stdout
     assert _kinds(cli).count("intake") == 1

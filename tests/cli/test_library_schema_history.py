@@ -36,7 +36,8 @@ def test_library_shows_a_threshold_with_its_source(cli) -> None:
     assert result.exit_code == 0
     assert "65 years" in result.stdout and "NG156" in result.stdout
     rule = cli("library", "show", "aortic_risk").stdout
-    assert "Basis:" in rule and "aortic_age_any" in rule
+    assert "Basis:" in rule and "thresholds for the age of the aorta" in rule
+    assert "aortic_age_any" not in rule, "a threshold is named in words, not by its id"
 
 
 @pytest.mark.parametrize("name", [name.value for name in ContractName])

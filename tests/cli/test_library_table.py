@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from psoas.cli import render
+from psoas.content.names import listed_name
 from psoas.services import library
 
 
@@ -37,7 +38,8 @@ def test_the_table_is_the_one_rich_draws_with_default_settings(
     for column in ("ID", "Section", "Kind", "Name"):
         table.add_column(column)
     for entry in found:
-        table.add_row(Text(entry.id), Text(entry.section), Text(entry.kind), Text(entry.name))
+        section, kind = listed_name(entry.section, "section"), listed_name(entry.kind, "kind")
+        table.add_row(Text(entry.id), Text(section), Text(kind), Text(entry.name))
     plain.print(table)
 
     assert drawn.file.getvalue() == plain.file.getvalue()  # type: ignore[attr-defined]

@@ -63,7 +63,7 @@ def test_a_full_questionnaire_writes_and_stores_the_intake(cli, tmp_path: Path) 
     assert written["posture"] == {"anterior_pelvic_tilt": True}  # the skipped one stays unknown
     assert written["red_flags"] == {flag.value: False for flag in RedFlagId}
     assert written["tools"] == ["foam_roller"]
-    assert "CLEAR" in result.stdout
+    assert "Safety: Clear" in result.stdout
     assert [e["kind"] for e in json.loads(cli("history", "--json").stdout)] == [
         "intake",
         "assessment",
@@ -161,3 +161,16 @@ def test_an_existing_file_is_not_overwritten_without_force(cli, tmp_path: Path) 
     forced = cli("intake", "--out", out, "--force", input=_answers())
     assert forced.exit_code == 0
     assert out.read_text().startswith("# psoas intake")
+
+
+def test_injuries_and_tools_are_taken_by_their_names(cli, tmp_path: Path) -> None:
+    out = tmp_path / "me.yaml"
+    history = ["Low back strain, hip injury", "no", ""]
+    answers = _answers(history=history).replace("\nfoam_roller\n", "\nrolling pin\nFoam roller\n")
+    result = cli("intake", "--out", out, input=answers)
+    assert result.exit_code == 0, result.stderr
+    written = yaml.safe_load(out.read_text())
+    assert written["history"]["injuries"] == ["low_back_strain", "hip_injury"]
+    assert written["tools"] == ["foam_roller"]
+    assert "'rolling pin': expected one of:" in result.stdout, "an unknown tool is asked again"
+    assert "low_back_strain" not in result.stdout and "foam_roller" not in result.stdout

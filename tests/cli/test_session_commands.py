@@ -116,7 +116,7 @@ def test_a_whole_session_in_plain_mode_with_ratings_before_and_after(cli) -> Non
     result = cli("session", "start", "--plain", *QUIET, input=answers, **FAST)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "Safety screen of" in out and "clear" in out
+    assert "Safety screen of" in out and "Clear" in out
     assert "expected a value of at most 10, got 11" in out, "a bad rating is asked again"
     assert "[1/15] Get ready" in out and "[ ] A firm surface" in out
     assert "Release, right side: spot 2 of 2" in out and "Pso-Rite" in out
@@ -140,7 +140,7 @@ def test_a_whole_session_in_plain_mode_with_ratings_before_and_after(cli) -> Non
     text = cli("session", "show", "1").stdout
     assert "Low back pain" in text and "-3" in text and "a deep ache" in text
     history = json.loads(cli("history", "--json").stdout)
-    assert history[-1]["kind"] == "session" and "completed" in history[-1]["summary"]
+    assert history[-1]["kind"] == "session" and "finished" in history[-1]["summary"]
 
 
 def test_more_pain_afterwards_earns_a_word_of_advice(cli) -> None:

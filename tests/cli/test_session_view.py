@@ -60,7 +60,7 @@ def test_pause_next_back_and_quit_from_the_keyboard(screened: Database) -> None:
             await _until(pilot, lambda: app.query_one("#time-left", Digits).value == "0:30")
             assert _text(app, "#title") == "Get ready"
             assert "A firm surface" in _text(app, "#checklist")
-            assert _text(app, "#where").startswith("Step 1 of 15 · prepare")
+            assert _text(app, "#where").startswith("Step 1 of 15 · Prepare")
 
             await pilot.press("space")
             await _until(pilot, lambda: "PAUSED" in _text(app, "#state"))

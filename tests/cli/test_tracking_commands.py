@@ -125,7 +125,7 @@ def test_a_file_of_the_example_history_gives_the_progress_table(cli, planned) ->
     assert (kinds.count("measurement"), kinds.count("check_in")) == (3, 53)
     shown = cli("progress")
     assert shown.exit_code == 0
-    assert "Low back pain" in shown.stdout and "better" in shown.stdout
+    assert "Low back pain" in shown.stdout and "improved" in shown.stdout
     assert "not a diagnosis" in shown.stdout
     assert "Streak:" in shown.stdout
 

@@ -144,7 +144,7 @@ def test_every_plan_item_is_shown_with_its_reasons_and_frequency(data: ReportDat
 def test_sessions_are_listed_with_their_change_in_ratings(page: str) -> None:
     assert row(page, "session-1") == [
         "2 Nov 2026",
-        "Self-release (pso rite)",
+        "Self-release (Pso-Rite)",
         "15",
         "finished",
         "12/12",

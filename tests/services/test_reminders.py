@@ -254,10 +254,10 @@ def test_export_calendar_holds_the_plans_reminders() -> None:
 
 def test_an_empty_time_zone_is_refused_not_read_as_the_servers_own() -> None:
     from psoas.errors import InvalidDocument
-    from psoas.services.reminders import work_hours_from_options
+    from psoas.services.reminders import work_hours_given
 
     with pytest.raises(InvalidDocument) as refused:
-        work_hours_from_options(
+        work_hours_given(
             start="09:00", end="17:00", days="mon-fri", timezone="", practice_at="18:00"
         )
     assert [problem.field for problem in refused.value.problems] == ["timezone"]

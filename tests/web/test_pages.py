@@ -448,9 +448,13 @@ def test_history_is_newest_first_with_the_report_and_reminders(seeded: TestClien
     main = main_of(get_page(seeded, "/history"))
     hrefs = [a.attrs["href"] for a in main.all("a")]
     assert "/api/v1/report?format=pdf" in hrefs and "/api/v1/report?format=html" in hrefs
-    (reminders,) = [f for f in main.all("form") if f.attrs.get("action") == "/api/v1/reminders.ics"]
+    (reminders,) = [f for f in main.all("form") if f.attrs.get("action") == "/reminders.ics"]
     assert reminders.attrs["method"] == "get"
     names = {n.attrs["name"]: n.attrs.get("value") for n in reminders.all("input")}
+    (zones,) = reminders.all("select")
+    names[zones.attrs["name"]] = next(
+        o.text() for o in zones.all("option") if "selected" in o.attrs
+    )
     assert set(names) == {"work_start", "work_end", "work_days", "practice_at", "timezone"}
     assert names["timezone"]
     sections = {s.all("h2")[0].text(): s for s in main.all("section")}
@@ -461,8 +465,9 @@ def test_history_is_newest_first_with_the_report_and_reminders(seeded: TestClien
     assert sections["Measurements"].all("li")
     assert sections["Plan versions"].all("li")
     assert sections["Change since the start"].all("table")
-    download = seeded.get("/api/v1/reminders.ics", params={k: v or "" for k, v in names.items()})
+    download = seeded.get("/reminders.ics", params={k: v or "" for k, v in names.items()})
     assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/calendar")
 
 
 def test_history_of_a_new_person_offers_no_downloads(client: TestClient) -> None:

@@ -20,6 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from psoas.cli import render
 from psoas.cli.commands import save_and_tell, stored_answers
 from psoas.content import load_knowledge_base
 from psoas.content.models import Question as SafetyQuestion
+from psoas.content.names import choice_of, names_of
 from psoas.content.vocabulary import QuestionId, ThresholdId
 from psoas.content.words import say
 from psoas.core import intake as contract
@@ -311,21 +313,23 @@ class Questionnaire:
             self._set("lifestyle", "activities", activities)
 
     def _ask_injuries(self) -> None:
-        options = ", ".join(kind.value for kind in contract.InjuryKind)
+        options = names_of(contract.InjuryKind)
         stored = self._stored("history", "injuries")
         hint = "or Enter for none"
         if stored is not MISSING:
-            hint = say("intake.keep_or_none", answer=shown(stored))
+            hint = say("intake.keep_or_none", answer=_names_or_none(contract.InjuryKind, stored))
         asked = f"Old injuries, comma-separated ({options}), {hint}:"
         while True:
             typed = self._prompt(asked)
-            chosen = [part.strip() for part in typed.split(",") if part.strip()]
-            if not chosen and stored is not MISSING:
+            if typed.strip().lower() == "none":
+                return
+            chosen, problem = _chosen(contract.InjuryKind, typed, field="injuries")
+            if not chosen and problem is None and stored is not MISSING and not typed.strip():
                 self._set("history", "injuries", stored)
                 return
-            if not chosen or typed.lower() == "none":
+            if not chosen and problem is None:
                 return
-            problem = _check("history", {"injuries": chosen})
+            problem = problem or _check("history", {"injuries": chosen})
             if problem is None:
                 self.answers.setdefault("history", {})["injuries"] = chosen
                 return
@@ -457,20 +461,22 @@ class Questionnaire:
             return
 
     def _ask_tools(self) -> None:
-        options = ", ".join(choice.value for choice in contract.ToolChoice)
+        options = names_of(contract.ToolChoice)
         stored = self._stored("tools")
-        hint = "" if stored is MISSING else " " + say("intake.keep", answer=shown(stored))
+        hint = ""
+        if stored is not MISSING:
+            hint = " " + say("intake.keep", answer=_names_or_none(contract.ToolChoice, stored))
         while True:
             typed = self._prompt(
                 f"Which release tools do you own? Comma-separated ({options}){hint}:"
             )
-            chosen = [part.strip() for part in typed.split(",") if part.strip()]
-            if not chosen and stored is not MISSING:
+            chosen, problem = _chosen(contract.ToolChoice, typed, field="tools")
+            if not chosen and problem is None and stored is not MISSING:
                 self.answers["tools"] = stored
                 return
-            if not chosen:
+            if not chosen and problem is None:
                 return
-            problem = _check_tools(chosen)
+            problem = problem or _check_tools(chosen)
             if problem is None:
                 self.answers["tools"] = chosen
                 return
@@ -569,3 +575,22 @@ def write_intake(answers: contract.Intake, out: Path) -> None:
     except OSError as error:
         problem = FieldProblem("--out", f"cannot write {out}: {error.strerror}")
         raise InvalidDocument("psoas intake", [problem]) from None
+
+
+def _names_or_none(kind: type[StrEnum], stored: list[str]) -> str:
+    """Stored ids as the names a person reads, or "none" for an empty list."""
+    return names_of(kind(value) for value in stored) if stored else shown(stored)
+
+
+def _chosen(
+    kind: type[StrEnum], typed: str, *, field: str
+) -> tuple[list[str], FieldProblem | None]:
+    """Comma-separated answers, each by its name or its id, as ids; or what was not known."""
+    chosen = []
+    for part in (part.strip() for part in typed.split(",")):
+        if part:
+            try:
+                chosen.append(choice_of(kind, part).value)
+            except ValueError as error:
+                return [], FieldProblem(field, f"{part!r}: {error}")
+    return chosen, None

@@ -11,7 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from psoas.content import load_knowledge_base
-from psoas.content.vocabulary import CareAction, SafetyLevel
+from psoas.content.names import listed_name, name_of, names_of, reason_name
+from psoas.content.vocabulary import SafetyLevel
+from psoas.content.words import say
 
 # Types for annotations only: ``psoas library list`` loads neither the domain core
 # nor the knowledge base's models (the functions that need a model import it).
@@ -30,23 +32,18 @@ if TYPE_CHECKING:
 
 console = Console(highlight=False)
 
-LEVEL_STYLE = {
-    SafetyLevel.CLEAR: ("green", "CLEAR: nothing in your answers rules out psoas self-care."),
-    SafetyLevel.CAUTION: ("yellow", "CAUTION: self-care is fine with the changes below."),
-    SafetyLevel.REFER: ("dark_orange", "SEE A CLINICIAN before any psoas work."),
-    SafetyLevel.URGENT: ("bold red", "STOP: seek medical care now."),
-}
-
-ACTION_WORDS = {
-    CareAction.SEEK_CARE_NOW: "seek care now",
-    CareAction.SEE_CLINICIAN: "see a clinician",
-    CareAction.MODIFY: "take care",
+LEVEL_COLOUR = {
+    SafetyLevel.CLEAR: "green",
+    SafetyLevel.CAUTION: "yellow",
+    SafetyLevel.REFER: "dark_orange",
+    SafetyLevel.URGENT: "bold red",
 }
 
 
 def safety_banner(safety: SafetyResult) -> Panel:
     """A coloured panel: the level, what is allowed, and each reason with what to do."""
-    colour, headline = LEVEL_STYLE[safety.level]
+    colour = LEVEL_COLOUR[safety.level]
+    headline = say(f"common.safety_headline_{safety.level}") + "."
     if safety.level is SafetyLevel.CAUTION and safety.awaits_urgent_answers:
         colour, headline = "dark_orange", load_knowledge_base().gates.answer_first
     lines: list[Text | Table] = [Text(headline, style=f"bold {colour}")]
@@ -61,8 +58,8 @@ def safety_banner(safety: SafetyResult) -> Panel:
         reasons.add_column(style="bold", no_wrap=True)
         reasons.add_column(ratio=1)
         for reason in safety.reasons:
-            action = ACTION_WORDS[reason.action]
-            reasons.add_row(f"[{LEVEL_STYLE[reason.level][0]}]{action}[/]", escape(reason.message))
+            action = name_of(reason.action)
+            reasons.add_row(f"[{LEVEL_COLOUR[reason.level]}]{action}[/]", escape(reason.message))
         lines.append(reasons)
     if safety.unanswered:
         knowledge = load_knowledge_base()
@@ -71,7 +68,8 @@ def safety_banner(safety: SafetyResult) -> Panel:
         open_.append("; ".join(shorts) + ".", style="")
         lines.append(open_)
         lines.append(Text(knowledge.gates.answer_again_terminal, style="dim"))
-    return Panel(Group(*lines), title="Safety", border_style=colour, expand=True)
+    title = f"Safety: {name_of(safety.level)}"
+    return Panel(Group(*lines), title=title, border_style=colour, expand=True)
 
 
 def release_status(status: ReleaseStatus) -> Panel:
@@ -99,7 +97,7 @@ def factor_table(factors: list[Factor]) -> Table:
     table.add_column("Score", justify="right")
     table.add_column("Because", ratio=1)
     for factor in factors:
-        table.add_row(factor.id.value.replace("_", " "), f"{factor.score:.2f}", factor.explanation)
+        table.add_row(name_of(factor.id), f"{factor.score:.2f}", factor.explanation)
     if not factors:
         table.add_row("-", "-", "No cause stands out in your answers.")
     return table
@@ -126,19 +124,18 @@ def plan(program: Plan) -> None:
     table.add_column("How much", ratio=2)
     table.add_column("How often", ratio=2)
     table.add_column("Why", ratio=2)
-    cause_names = {cause.id.value: cause.name for cause in load_knowledge_base().causes}
     for number, item in enumerate(program.items, start=1):
         table.add_row(
             str(number),
-            f"[bold]{escape(item.title)}[/]\n[dim]{item.kind.value} · {item.technique}[/]",
+            f"[bold]{escape(item.title)}[/]\n[dim]{escape(name_of(item.kind))}[/]",
             Dose.model_validate(item.dose).describe(),
             escape(item.frequency),
-            escape(_why(item, cause_names)) + _options(item),
+            escape(_why(item)) + escape(_options(item)),
         )
     console.print(table)
     _referral_steps(program)
     console.print(
-        Text("See any item in full with: psoas library show ID    (ID as shown under each item)")
+        Text('See any item in full with: psoas library show "NAME"    (its name, as shown above)')
     )
     console.print(Text("psoas educates and guides; it does not diagnose.", style="dim"))
 
@@ -175,23 +172,23 @@ def history(entries: list[HistoryEntry], address: str) -> None:
         table.add_column(column)
     for entry in entries:
         when = entry.created_at.strftime("%Y-%m-%d %H:%M")
-        table.add_row(when, escape(entry.person), entry.kind.value, str(entry.id), entry.summary)
+        table.add_row(when, escape(entry.person), name_of(entry.kind), str(entry.id), entry.summary)
     console.print(table)
 
 
 def library_list(found: Iterable[Listed]) -> None:
     """Knowledge-base entries as a table."""
     # Every cell, title and heading is Text, so rich parses no markup (names are data)
-    # and loads no emoji table; ids, sections and kinds are single words, which wrap
-    # exactly as they are cut, so they skip the line-breaking that only names need.
+    # and loads no emoji table; ids and sections are single words, which wrap exactly
+    # as they are cut, so they skip the line-breaking that only names and kinds need.
     table = Table(title=Text("psoas knowledge base", style="table.title"), expand=True)
     for column in ("ID", "Section", "Kind", "Name"):
         table.add_column(Text(column))
     for entry in found:
         table.add_row(
             Text(entry.id, no_wrap=True),
-            Text(entry.section, no_wrap=True),
-            Text(entry.kind, no_wrap=True),
+            Text(listed_name(entry.section, "section"), no_wrap=True),
+            Text(listed_name(entry.kind, "kind")),
             Text(entry.name),
         )
     console.print(table)
@@ -215,22 +212,23 @@ def library_entry(found: LibraryEntry) -> None:
         body += _technique(model)
     elif isinstance(model, Cause):
         body += [_para(model.mechanism), _bullets("Signs", model.signs)]
-        body.append(_bullets("Addressed by", model.addressed_by))
+        body.append(_bullets("Addressed by", [name_of(found) for found in model.addressed_by]))
     elif isinstance(model, Muscle):
         body += [_field("Origin", model.origin), _field("Insertion", model.insertion)]
         body += [_bullets("Actions", model.actions), _bullets("Notes", model.notes)]
     elif isinstance(model, Neighbour):
         body += [_field("Where", model.relation), _field("Why it matters", model.why_it_matters)]
     elif isinstance(model, Tool):
-        body += [_para(model.description), _field("Technique", model.technique)]
+        body += [_para(model.description), _field("Technique", name_of(model.technique))]
     elif isinstance(model, SafetyRule):
-        body += [_field("Finding", model.finding), _field("Level", model.level.value)]
-        body += [_field("What to do", ACTION_WORDS[model.action]), _para(model.message)]
+        body += [_field("Finding", model.finding), _field("Level", name_of(model.level))]
+        body += [_field("What to do", name_of(model.action)), _para(model.message)]
         body.append(_field("Basis", model.basis))
     elif isinstance(model, Threshold):
         body += [_field("Value", f"{model.value:g} {model.unit}"), _para(model.means)]
         body.append(_field("Source", model.source))
-    title = f"{found.name}  [dim]({found.section.value} · {found.kind} · {found.id})[/]"
+    kind = listed_name(found.kind, "kind")
+    title = f"{escape(found.name)}  [dim]({name_of(found.section)} · {escape(kind)})[/]"
     console.print(Panel(Group(*body), title=title, title_align="left", expand=True))
 
 
@@ -246,7 +244,7 @@ def _technique(technique: Technique) -> list[Text | Table]:
         findings = [rules.rule(condition).finding for condition in technique.excluded_by]
         parts.append(_bullets("Not offered with", findings))
     if technique.stands_in_for:
-        parts.append(_bullets("Offered instead of", technique.stands_in_for))
+        parts.append(_bullets("Offered instead of", [name_of(t) for t in technique.stands_in_for]))
     return parts
 
 
@@ -254,9 +252,9 @@ def _yes_no(allowed: bool) -> tuple[str, str]:
     return ("allowed", "green") if allowed else ("not now", "bold red")
 
 
-def _why(item: PlanItem, cause_names: dict[str, str]) -> str:
+def _why(item: PlanItem) -> str:
     """Short names for the reasons; the cause table above already explains each one."""
-    labels = [cause_names.get(why, why.replace("_", " ")) for why in item.why]
+    labels = [reason_name(why) for why in item.why]
     extra = item.reasons[len(item.why) :]
     return "\n".join([", ".join(labels), *extra])
 
@@ -269,7 +267,7 @@ def _referral_steps(program: Plan) -> None:
     for item in program.items:
         if item.kind is PlanItemKind.PROFESSIONAL_REFERRAL:
             steps = techniques[item.technique].steps
-            colour = LEVEL_STYLE[program.safety.level][0]
+            colour = LEVEL_COLOUR[program.safety.level]
             body = _bullets("What to do", steps, numbered=True)
             console.print(Panel(body, title=item.title, border_style=colour, title_align="left"))
 
@@ -277,7 +275,7 @@ def _referral_steps(program: Plan) -> None:
 def _options(item: PlanItem) -> str:
     if not item.tool_options:
         return ""
-    return "\nOptions: " + ", ".join(tool.value for tool in item.tool_options)
+    return "\nOptions: " + names_of(item.tool_options)
 
 
 def _para(text: str) -> Text:

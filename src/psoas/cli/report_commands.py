@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from psoas.cli.render import console
+from psoas.content.words import say
 from psoas.core.reminders import Reminder, reminders_for
 from psoas.services.files import write_file
 from psoas.services.storage import store
@@ -32,14 +33,14 @@ def remind_export(*, person: str, out: Path, hours: dict[str, Any], today: date)
     """``psoas remind export``."""
     from psoas.services import reminders
 
-    work_hours = reminders.work_hours_from_options(**hours)
+    work_hours = reminders.work_hours_given(**hours)
     with store(load_settings()) as database:
         plan = reminders.plan_to_remind(database, person=person)
     content = reminders.export_calendar(plan, work_hours, today=today, now=datetime.now(UTC))
-    write_file(out, content, option="--out")
+    write_file(out, content, field="out")
     found = reminders_for(plan, work_hours)
     console.print(
-        f"Calendar written: {out} ({len(found)} weekly reminders, times in "
+        f"Calendar written: {out} ({say('common.weekly_reminders', count=len(found))}, times in "
         f"{work_hours.timezone}). Import it into any calendar app."
     )
 
@@ -48,7 +49,7 @@ def remind_loop(*, person: str, hours: dict[str, Any]) -> None:
     """``psoas remind``: show each reminder when due, until Ctrl-C."""
     from psoas.services import reminders
 
-    work_hours = reminders.work_hours_from_options(**hours)
+    work_hours = reminders.work_hours_given(**hours)
     with store(load_settings()) as database:
         plan = reminders.plan_to_remind(database, person=person)
     found = reminders_for(plan, work_hours)
@@ -75,7 +76,8 @@ def remind_loop(*, person: str, hours: dict[str, Any]) -> None:
             desktop(when, reminder)
 
     console.print(
-        f"Reminding you of {len(found)} weekly reminders ({work_hours.timezone}); "
+        f"Reminding you of {say('common.weekly_reminders', count=len(found))} "
+        f"({work_hours.timezone}); "
         "leave this running, Ctrl-C to stop."
     )
     try:

@@ -7,9 +7,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from psoas.cli.render import LEVEL_STYLE, console
+from psoas.cli.render import LEVEL_COLOUR, console
 from psoas.content import load_knowledge_base
+from psoas.content.names import name_of
 from psoas.content.vocabulary import ToolId
+from psoas.content.words import say
 from psoas.core.session_records import (
     FELT_LABELS,
     RATING_LABELS,
@@ -55,7 +57,7 @@ def timeline(plan: Timeline) -> None:
         if step.breath:
             pace = f"\n  breathe {step.breath.in_seconds:g} s in, {step.breath.out_seconds:g} s out"
             words.append(pace, style="cyan")
-        phase = step.phase.value.replace("_", " ")
+        phase = name_of(step.phase)
         table.add_row(clock(step.start), clock(step.duration), phase, words)
     console.print(table)
     for adaptation in plan.adaptations:
@@ -64,15 +66,14 @@ def timeline(plan: Timeline) -> None:
 
 def clearance(found: Clearance, *, starting: bool) -> None:
     """The screen the session rests on, any cautions, and (when starting) an unfinished one."""
-    colour, _ = LEVEL_STYLE[found.level]
+    colour = LEVEL_COLOUR[found.level]
     lines = Text()
     when = found.screened_at.date().isoformat()
-    lines.append(f"Safety screen of {when}: {found.level.value}. ", style=f"bold {colour}")
+    lines.append(f"Safety screen of {when}: {name_of(found.level)}. ", style=f"bold {colour}")
     lines.append("Release sessions are allowed.")
     for caution in found.cautions:
         lines.append(f"\n• {caution.message}")
-    lines.append("\nStop at once for a pulse under the tool, sharp or electric pain, ")
-    lines.append("tingling or numbness down a leg, or feeling sick.")
+    lines.append("\n" + say("common.stop_at_once"))
     if starting and found.unfinished is not None:
         lines.append(f"\nYou have an unfinished session ({found.unfinished}); ", style="bold")
         lines.append("this starts a new one. 'psoas session resume' would carry that one on.")
@@ -136,12 +137,12 @@ def session_record(record: SessionRecord) -> None:
     for column in ("#", "phase", "step", "planned", "spent", "outcome"):
         steps.add_column(column, justify="right" if column in ("#", "planned", "spent") else "left")
     for step in record.steps:
-        outcome = step.outcome.value if step.outcome else ""
+        outcome = name_of(step.outcome) if step.outcome else ""
         if record.status is SessionStatus.IN_PROGRESS and step.index == record.step_index:
             outcome = "interrupted here"
         steps.add_row(
             str(step.index + 1),
-            step.phase.value.replace("_", " "),
+            name_of(step.phase),
             escape(step.title),
             clock(step.planned_seconds),
             clock(step.spent_seconds) if step.spent_seconds or step.outcome else "",

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Digits, Footer, Label, ProgressBar, Static
 
 from psoas.cli.session_render import clock, describe
+from psoas.content.names import name_of
 from psoas.core.session_events import BreathDirection, RunState, Snapshot
 from psoas.core.session_records import SessionStatus
 from psoas.services.sessions import GuidedSession
@@ -159,9 +160,9 @@ class SessionView(App[SessionStatus]):
     def _show_step(self, snap: Snapshot) -> None:
         step = snap.step
         self._shown_step = snap.step_index
-        where = f"Step {snap.step_index + 1} of {snap.step_count} · {step.phase.value}"
+        where = f"Step {snap.step_index + 1} of {snap.step_count} · {name_of(step.phase)}"
         if step.side:
-            where += f" · {step.side.value} side"
+            where += f" · {name_of(step.side)} side"
         self._statics["where"].update(where)
         self._statics["title"].update(step.title)
         self._statics["cue"].update(step.cue)

@@ -6,16 +6,18 @@ from rich.markup import escape
 from rich.table import Table
 
 from psoas.cli.render import console, release_status, safety_banner
+from psoas.content.names import name_of
+from psoas.content.words import say
 from psoas.core.progress import MetricProgress, Progress, RecommendationKind, Verdict
 from psoas.core.session_records import RATING_LABELS
 from psoas.services.tracking import RulesOutcome, TrackingOutcome
 
-VERDICT_WORDS = {
-    Verdict.IMPROVED: ("green", "better"),
-    Verdict.WORSE: ("red", "worse"),
-    Verdict.NO_MEANINGFUL_CHANGE: ("", "no real change yet"),
-    Verdict.NOT_JUDGED: ("dim", "-"),
-    Verdict.TOO_EARLY: ("dim", "too early to tell"),
+VERDICT_STYLE = {
+    Verdict.IMPROVED: "green",
+    Verdict.WORSE: "red",
+    Verdict.NO_MEANINGFUL_CHANGE: "",
+    Verdict.NOT_JUDGED: "dim",
+    Verdict.TOO_EARLY: "dim",
 }
 
 THOMAS_NOTE = (
@@ -74,7 +76,8 @@ def progress(found: Progress) -> None:
         overall = f"{found.adherence_overall:.0%}" if found.adherence_overall is not None else "-"
         console.print(f"Adherence: {overall} overall; recent weeks: {weeks}")
     console.print(
-        f"Streak: {found.streaks.current} days in a row (longest {found.streaks.longest})"
+        f"Streak: {say('common.streak', count=found.streaks.current)} "
+        f"(longest {found.streaks.longest})"
     )
     effects = found.session_effects
     if effects.sessions:
@@ -89,7 +92,7 @@ def progress(found: Progress) -> None:
 
 
 def _metric_row(metric: MetricProgress) -> list[str]:
-    style, words = VERDICT_WORDS[metric.verdict]
+    style, words = VERDICT_STYLE[metric.verdict], name_of(metric.verdict)
     if metric.threshold and metric.verdict not in (Verdict.NOT_JUDGED, Verdict.TOO_EARLY):
         words += f" (meaningful: {metric.threshold})"
     percent = f" ({metric.change_percent:+.0f}%)" if metric.change_percent is not None else ""

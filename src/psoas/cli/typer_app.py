@@ -34,7 +34,10 @@ class _ReportingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except PsoasError as error:
-            print(f"psoas: {error.message}", file=sys.stderr)
+            from psoas.cli.wording import for_the_command_line
+
+            message = for_the_command_line(error, error.__traceback__)
+            print(f"psoas: {message}", file=sys.stderr)
             ctx.exit(error.exit_code)
 
 
@@ -118,19 +121,44 @@ SaveFlag = Annotated[
 ]
 
 
+def _session_kind(typed: str) -> str:
+    return _named(SessionKindName, typed)
+
+
+def _tool(typed: str) -> str:
+    return _named(ToolName, typed)
+
+
+def _named(kind: type[StrEnum], typed: str) -> str:
+    """A value typed by its id or its name ("foam roller"), any case; else the names allowed."""
+    from psoas.content.names import choice_of
+
+    try:
+        return choice_of(kind, typed).value
+    except ValueError as error:
+        raise typer.BadParameter(f"{typed!r}: {error}") from None
+
+
 KindOption = Annotated[
-    SessionKindName,
+    str,
     typer.Option(
-        "--kind", help="self_release with your tool, or manual_release led by a practitioner."
+        "--kind",
+        parser=_session_kind,
+        metavar="KIND",
+        help='"self-release" with your tool, or "manual release" led by a practitioner.',
     ),
 ]
 MinutesOption = Annotated[
     int, typer.Option("--minutes", help="How long the session lasts, 10 to 45 minutes.")
 ]
 ToolOption = Annotated[
-    ToolName | None,
+    str | None,
     typer.Option(
-        "--tool", help="The release tool (default: the one your intake names).", show_default=False
+        "--tool",
+        parser=_tool,
+        metavar="TOOL",
+        help='The release tool, e.g. "foam roller" (default: the one your intake names).',
+        show_default=False,
     ),
 ]
 VoiceFlag = Annotated[
@@ -271,7 +299,7 @@ def library_show(
 
 @session_app.command("preview")
 def session_preview(
-    kind: KindOption = SessionKindName.self_release,
+    kind: KindOption = "self-release",
     minutes: MinutesOption = 20,
     tool: ToolOption = None,
     json_output: JsonFlag = False,
@@ -279,14 +307,12 @@ def session_preview(
     """Show the timed steps of a session without starting one."""
     from psoas.cli import session_commands
 
-    session_commands.preview(
-        kind=kind.value, minutes=minutes, tool=tool.value if tool else None, json_output=json_output
-    )
+    session_commands.preview(kind=kind, minutes=minutes, tool=tool, json_output=json_output)
 
 
 @session_app.command("start")
 def session_start(
-    kind: KindOption = SessionKindName.self_release,
+    kind: KindOption = "self-release",
     minutes: MinutesOption = 20,
     tool: ToolOption = None,
     person: PersonOption = DEFAULT_PERSON,
@@ -303,9 +329,9 @@ def session_start(
     from psoas.cli import session_commands
 
     session_commands.start(
-        kind=kind.value,
+        kind=kind,
         minutes=minutes,
-        tool=tool.value if tool else None,
+        tool=tool,
         person=person,
         voice=voice,
         plain=plain,
@@ -700,7 +726,10 @@ WorkEnd = Annotated[
     str, typer.Option("--work-end", metavar="HH:MM", help="When your working day ends.")
 ]
 WorkDays = Annotated[
-    str, typer.Option("--work-days", help="Working days, e.g. mon-fri or mon,tue,thu.")
+    str,
+    typer.Option(
+        "--work-days", help='Working days: mon-fri, weekdays, "monday to friday" or mon,tue,thu.'
+    ),
 ]
 PracticeAt = Annotated[
     str,
@@ -760,7 +789,7 @@ def remind_export(
 def _hours(
     start: str, end: str, days: str, timezone: str | None, practice_at: str
 ) -> dict[str, Any]:
-    """The working-hours options as ``services.reminders.work_hours_from_options`` takes them."""
+    """The working-hours options as ``services.reminders.work_hours_given`` takes them."""
     return {
         "start": start,
         "end": end,

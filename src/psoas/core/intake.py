@@ -25,6 +25,7 @@ from psoas.content.vocabulary import (
     ToolId,
     VascularRiskId,
 )
+from psoas.content.words import say
 from psoas.core.bounds import (
     CONTRACT_CONFIG,
     MAX_LIST,
@@ -159,7 +160,8 @@ class History(_Section):
         if self.recent_surgery is False and listed:
             raise ValueError(
                 f"recent_surgery is false, but surgeries lists an operation "
-                f"{listed[0].weeks_ago} weeks ago (within {SURGERY_WINDOW_WEEKS} weeks)"
+                f"{say('common.weeks', count=listed[0].weeks_ago)} ago "
+                f"(within {SURGERY_WINDOW_WEEKS} weeks)"
             )
         return self
 

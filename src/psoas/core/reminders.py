@@ -80,31 +80,78 @@ TIME_OF_DAY_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 """A time of day as a form sends it, ``HH:MM`` (what the web API reads)."""
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_SHORTER = {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+"""Abbreviations people write besides the first three letters."""
+
+_DAY_WORDS: dict[str, int] = {
+    **{word: day for day, name in enumerate(_DAY_NAMES) for word in (name[:3], name, name + "s")},
+    **_SHORTER,
+}
+"""Every way of writing one day: ``mon``, ``monday``, ``mondays``, ``tues``."""
+
+_GROUP_WORDS: dict[str, tuple[int, ...]] = {
+    "weekdays": (0, 1, 2, 3, 4),
+    "weekday": (0, 1, 2, 3, 4),
+    "weekends": (5, 6),
+    "weekend": (5, 6),
+    "daily": (0, 1, 2, 3, 4, 5, 6),
+    "everyday": (0, 1, 2, 3, 4, 5, 6),
+    "every day": (0, 1, 2, 3, 4, 5, 6),
+    "all week": (0, 1, 2, 3, 4, 5, 6),
+}
+"""Words for several days at once."""
+
+_RANGE_WORDS = ("to", "through", "thru", "until", "till")
+_RANGE_MARKS = frozenset({*_RANGE_WORDS, "-", "\u2013"})
 
 
 def _any_case(word: str) -> str:
-    return "".join(f"[{letter}{letter.upper()}]" for letter in word)
+    return "".join(f"[{letter}{letter.upper()}]" if letter.isalpha() else letter for letter in word)
 
 
-_DAY = "(" + "|".join(f"{_any_case(n[:3])}({_any_case(n[3:])})?" for n in _DAY_NAMES) + ")"
-_SPAN = f"{_DAY}( *- *{_DAY})?"
-WORK_DAYS_PATTERN = f"^ *{_SPAN}( *, *{_SPAN})* *$"
-"""Working days as typed: ``mon-fri``, ``Mon, Wed, Fri``, ``friday-monday``; any case."""
+def _either(words: Iterable[str]) -> str:
+    return "(" + "|".join(_any_case(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+_DAY = _either(_DAY_WORDS)
+_GROUP = _either(word.replace(" ", " +") for word in _GROUP_WORDS)
+_TO = f"( *[-–] *| +{_either(_RANGE_WORDS)} +)"
+_AND = f"( *, *({_any_case('and')} +)?| +{_any_case('and')} +| *[&/;+] *| +)"
+_ITEM = f"({_GROUP}|{_DAY}({_TO}{_DAY})?)"
+WORK_DAYS_PATTERN = f"^ *{_ITEM}({_AND}{_ITEM})* *$"
+"""Working days as typed, in any case: ``mon-fri``, ``weekdays``, ``monday to friday``,
+``mon,tue,thu``, ``Mon Wed and Fri``, ``weekends``, ``every day``."""
+
+_TOKEN = re.compile(
+    "|".join(sorted((*_GROUP_WORDS, *_DAY_WORDS), key=lambda w: (-len(w), w))).replace(" ", " +")
+    + "|[-–]|"
+    + "|".join(_RANGE_WORDS)
+)
 
 
 def weekdays_from_text(text: str) -> list[int] | None:
     """Days typed as :data:`WORK_DAYS_PATTERN` says, as weekday numbers; None if not so typed.
 
     A range runs forward through the week (``fri-mon`` is Friday to Monday); days named
-    twice, or in overlapping ranges, are counted once.
+    twice, or in overlapping ranges, are counted once. Anything else (``funday``, a
+    range with one end) is None, never a guess.
     """
     if not re.fullmatch(WORK_DAYS_PATTERN, text):
         return None
+    tokens = [" ".join(t.split()) for t in _TOKEN.findall(text.lower())]
     chosen: set[int] = set()
-    for span in text.lower().replace(" ", "").split(","):
-        first, _, last = span.partition("-")
-        low = _DAY_NAMES.index(next(n for n in _DAY_NAMES if first in (n, n[:3])))
-        high = _DAY_NAMES.index(next(n for n in _DAY_NAMES if (last or first) in (n, n[:3])))
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token in _GROUP_WORDS:
+            chosen.update(_GROUP_WORDS[token])
+            index += 1
+            continue
+        low = high = _DAY_WORDS[token]
+        if index + 1 < len(tokens) and tokens[index + 1] in _RANGE_MARKS:
+            high = _DAY_WORDS[tokens[index + 2]]
+            index += 2
+        index += 1
         chosen.update(day % 7 for day in range(low, high + 1 if high >= low else high + 8))
     return sorted(chosen)
 

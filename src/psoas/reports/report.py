@@ -27,13 +27,14 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 
 from psoas.content import load_knowledge_base
 from psoas.content.models import Dose, MeasureInfo
-from psoas.content.vocabulary import MetricId, SafetyLevel
+from psoas.content.names import name_of
+from psoas.content.vocabulary import MetricId, QuestionId, RedFlagId, SafetyLevel
+from psoas.content.words import say
 from psoas.core.gates import HoldKind, ReleaseStatus
-from psoas.core.planning import Plan, PlanItem, PlanItemKind, ProgramPhase
-from psoas.core.progress import PAIN_METRICS, MetricProgress, Progress, Verdict
+from psoas.core.planning import Plan, PlanItem
+from psoas.core.progress import PAIN_METRICS, MetricProgress, Progress
 from psoas.core.safety import SafetyResult
-from psoas.core.session_records import RATING_LABELS, SessionStatus, SessionSummary
-from psoas.core.timeline import SessionKind
+from psoas.core.session_records import RATING_LABELS, SessionSummary
 from psoas.reports.charts import charts_shown
 
 TEMPLATE = "report.html.j2"
@@ -60,36 +61,6 @@ LEVEL_WORDS: dict[SafetyLevel, str] = {
 }
 ALERT_LEVELS = frozenset({SafetyLevel.REFER, SafetyLevel.URGENT})
 
-VERDICT_WORDS: dict[Verdict, str] = {
-    Verdict.IMPROVED: "improved",
-    Verdict.WORSE: "worse",
-    Verdict.NO_MEANINGFUL_CHANGE: "no meaningful change",
-    Verdict.NOT_JUDGED: "not judged",
-    Verdict.TOO_EARLY: "too early to tell",
-}
-PHASE_WORDS: dict[ProgramPhase, str] = {
-    ProgramPhase.ACTIVE: "Active: building change",
-    ProgramPhase.MAINTENANCE: "Maintenance: keeping the gains",
-}
-KIND_WORDS: dict[PlanItemKind, str] = {
-    PlanItemKind.PREPARATION: "Preparation",
-    PlanItemKind.SELF_RELEASE: "Self-release",
-    PlanItemKind.STRETCH: "Stretch",
-    PlanItemKind.STRENGTHEN: "Strengthening",
-    PlanItemKind.ACTIVITY: "Activity",
-    PlanItemKind.MOVEMENT_BREAK: "Movement break",
-    PlanItemKind.BREATHING: "Breathing",
-    PlanItemKind.PROFESSIONAL_REFERRAL: "Referral",
-    PlanItemKind.EDUCATION: "Reading",
-}
-SESSION_KIND_WORDS: dict[SessionKind, str] = {
-    SessionKind.SELF_RELEASE: "Self-release",
-    SessionKind.MANUAL_RELEASE: "Manual release",
-}
-STATUS_WORDS: dict[SessionStatus, str] = {
-    SessionStatus.COMPLETED: "finished",
-    SessionStatus.IN_PROGRESS: "not finished",
-}
 MINUS = "\u2212"
 
 
@@ -155,15 +126,14 @@ def _context(data: ReportData) -> dict[str, Any]:
         "since": _day(data.since) if data.since else None,
         "safety": _safety(data.safety),
         "release": _release(data.progress.release),
-        "phase": PHASE_WORDS[data.plan.phase] if data.plan else None,
+        "phase": name_of(data.plan.phase) if data.plan else None,
         "plan_version": data.plan_version,
         "headline": _headline(progress),
         "adherence": _percent(progress.adherence_overall),
         "streaks": progress.streaks,
+        "streak_words": say("common.streak", count=progress.streaks.current),
         "recommendations": progress.recommendations,
-        "red_flags": [
-            (_day(day), flag.replace("_", " ")) for day, flag in progress.red_flags_reported
-        ],
+        "red_flags": [(_day(day), _flag(flag)) for day, flag in progress.red_flags_reported],
         "metrics": [_metric_row(metric) for metric in progress.metrics],
         "windows_note": WINDOWS_NOTE,
         "charts": _charts(data),
@@ -234,7 +204,7 @@ def _headline(progress: Progress) -> dict[str, Any] | None:
         "change": _signed(pain.change),
         "percent": _signed_percent(pain.change_percent),
         "verdict": pain.verdict.value,
-        "verdict_words": VERDICT_WORDS[pain.verdict],
+        "verdict_words": name_of(pain.verdict),
         "threshold": pain.threshold,
     }
 
@@ -250,20 +220,25 @@ def _metric_row(metric: MetricProgress) -> dict[str, Any]:
         "change": _signed(metric.change),
         "percent": _signed_percent(metric.change_percent),
         "verdict": metric.verdict.value,
-        "verdict_words": VERDICT_WORDS[metric.verdict],
+        "verdict_words": name_of(metric.verdict),
         "threshold": metric.threshold or "not established",
         "thomas": metric.metric.value.startswith("thomas_"),
     }
 
 
+def _flag(flag: RedFlagId) -> str:
+    """A warning sign reported in a check-in, as its question names it in short."""
+    return load_knowledge_base().question(QuestionId(flag.value)).short
+
+
 def _plan_item(item: PlanItem) -> dict[str, Any]:
     return {
         "title": item.title,
-        "kind": KIND_WORDS[item.kind],
+        "kind": name_of(item.kind),
         "frequency": item.frequency[:1].upper() + item.frequency[1:],
         "dose": Dose.model_validate(item.dose).describe(),
         "reasons": item.reasons,
-        "tool_options": [tool.replace("_", " ") for tool in item.tool_options],
+        "tool_options": [name_of(tool) for tool in item.tool_options],
     }
 
 
@@ -275,10 +250,10 @@ def _session_row(summary: SessionSummary) -> dict[str, Any]:
     return {
         "id": summary.id,
         "day": _day(summary.started_at.astimezone().date()),  # the day where the reader is
-        "kind": SESSION_KIND_WORDS[summary.kind],
-        "tool": summary.tool.replace("_", " ") if summary.tool else "",
+        "kind": name_of(summary.kind),
+        "tool": name_of(summary.tool) if summary.tool else "",
         "minutes": summary.minutes,
-        "status": STATUS_WORDS[summary.status],
+        "status": name_of(summary.status),
         "steps": f"{summary.steps_done}/{summary.step_count}",
         "change": ", ".join(change) or "–",
         "problems": [

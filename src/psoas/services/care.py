@@ -14,6 +14,7 @@ from psoas.core.intake import Intake, parse_intake
 from psoas.core.planning import Plan, build_plan
 from psoas.core.records import SavedOutcome, checked_person_label
 from psoas.documents import read_document
+from psoas.errors import InvalidDocument, InvalidValues
 from psoas.services import gates
 from psoas.store import Database
 from psoas.store import repository as repo
@@ -27,7 +28,10 @@ def read_intake(path: Path) -> Intake:
 
 def check_person_label(label: str) -> str:
     """A person's name as given on the command line or in a form, trimmed and checked."""
-    return checked_person_label(label.strip(), source="--person")
+    try:
+        return checked_person_label(label.strip(), source="person")
+    except InvalidDocument as error:
+        raise InvalidValues("the person's name", error.problems) from None
 
 
 def assessment_of(intake: Intake) -> Assessment:

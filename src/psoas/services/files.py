@@ -11,20 +11,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import FieldProblem, InvalidValues
 
 
-def write_file(path: Path, content: bytes, *, option: str) -> None:
-    """Write ``content`` to ``path`` whole, or fail naming ``option`` and leave it as it was."""
+def write_file(path: Path, content: bytes, *, field: str) -> None:
+    """Write ``content`` to ``path`` whole, or fail naming ``field`` and leave it as it was."""
     folder = path.parent
     if not folder.is_dir():
-        problem = FieldProblem(option, f"the folder {str(folder)!r} does not exist")
-        raise InvalidDocument(option, [problem])
+        problem = FieldProblem(field, f"the folder {str(folder)!r} does not exist")
+        raise InvalidValues("the file to write", [problem])
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
         os.replace(temporary, path)
     except OSError as error:
-        problem = FieldProblem(option, f"cannot write {str(path)!r}: {error.strerror or error}")
-        raise InvalidDocument(option, [problem]) from None
+        problem = FieldProblem(field, f"cannot write {str(path)!r}: {error.strerror or error}")
+        raise InvalidValues("the file to write", [problem]) from None

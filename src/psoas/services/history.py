@@ -8,9 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from psoas.content import load_knowledge_base
+from psoas.content.names import name_of
 from psoas.content.vocabulary import AdverseEventId
+from psoas.content.words import say
 from psoas.core.gates import Pause, describe_pause
 from psoas.core.records import HistoryEntry, RecordKind
+from psoas.core.session_records import SessionStatus
+from psoas.core.timeline import SessionKind
 from psoas.errors import UnknownId
 from psoas.store import Database
 from psoas.store import repository as repo
@@ -67,14 +71,17 @@ _RECORDS: tuple[
         lambda r: r.created_at,
         lambda r: (
             f"version {r.version}, safety {r.safety_level}, "
-            f"{len(r.document.get('items', []))} items"
+            + say("common.items", count=len(r.document.get("items", [])))
         ),
     ),
     (
         RecordKind.SESSION,
         repo.sessions_of,
         lambda r: r.started_at,
-        lambda r: f"{r.kind} {r.minutes} min, {r.status}" + _problems(r.adverse_events),
+        lambda r: (
+            f"{name_of(SessionKind(r.kind))} {r.minutes} min, {name_of(SessionStatus(r.status))}"
+            + _problems(r.adverse_events)
+        ),
     ),
     (
         RecordKind.MEASUREMENT,
@@ -101,7 +108,7 @@ _RECORDS: tuple[
 def _items(check_in: dict[str, object]) -> str:
     done = check_in.get("done")
     count = len(done) if isinstance(done, list) else 0
-    return "1 plan item" if count == 1 else f"{count} plan items"
+    return say("common.plan_items", count=count)
 
 
 def _problems(events: list[str] | None) -> str:

@@ -9,7 +9,8 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from psoas.content import Listed, load_knowledge_base, load_listing
-from psoas.errors import FieldProblem, InvalidDocument, UnknownId
+from psoas.content.names import choice_of, folded
+from psoas.errors import FieldProblem, InvalidValues, UnknownId
 
 
 class Section(StrEnum):
@@ -51,19 +52,25 @@ def listing(section: str | None = None) -> list[Listed]:
 
 
 def entry(entry_id: str) -> LibraryEntry:
-    """The entry with this id, or :class:`UnknownId` with the closest ids."""
+    """The entry with this id or this name (``foam_roller``, ``Foam roller``), in any case.
+
+    An unknown one is :class:`UnknownId` with the closest ids.
+    """
     everything = entries()
     for candidate in everything:
         if candidate.id == entry_id:
             return candidate
-    ids = [candidate.id for candidate in everything]
+    wanted = folded(entry_id)
+    for candidate in everything:
+        if wanted in (folded(str(candidate.id)), folded(candidate.name)):
+            return candidate
+    ids = [str(candidate.id) for candidate in everything]
     raise UnknownId("library", entry_id, difflib.get_close_matches(entry_id, ids, n=2))
 
 
 def _section(name: str) -> Section:
     try:
-        return Section(name)
-    except ValueError:
-        allowed = ", ".join(section.value for section in Section)
-        problem = FieldProblem("--section", f"expected one of: {allowed}; got {name!r}")
-        raise InvalidDocument("psoas library list", [problem]) from None
+        return choice_of(Section, name)
+    except ValueError as error:
+        problem = FieldProblem("section", f"{error}; got {name!r}")
+        raise InvalidValues("the library section", [problem]) from None

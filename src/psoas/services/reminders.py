@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 import tzlocal
 
+from psoas.content.words import say
 from psoas.core.planning import Plan, PlanItemKind
 from psoas.core.reminders import (
     Reminder,
@@ -28,7 +29,7 @@ from psoas.core.reminders import (
     reminders_for,
     weekdays_from_text,
 )
-from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument, InvalidValues
 from psoas.interop.calendar import calendar_for
 from psoas.services import gates
 from psoas.services.tracking import current_plan
@@ -161,43 +162,33 @@ def desktop_notifier(
     return notify
 
 
-OPTION_OF_FIELD = {
-    "start": "--work-start",
-    "end": "--work-end",
-    "days": "--work-days",
-    "timezone": "--timezone",
-    "practice_at": "--practice-at",
-}
-
-
-def work_hours_from_options(
+def work_hours_given(
     *, start: str, end: str, days: str, timezone: str | None, practice_at: str
 ) -> WorkHours:
-    """Working hours as typed on the command line (``09:00``, ``mon-fri``), errors naming options.
+    """Working hours as a person types them (``09:00``, ``mon-fri``, ``weekdays``).
 
-    The zone defaults to the machine's own (tzlocal), so reminders follow its clock changes.
+    A refusal is :class:`InvalidValues` naming the fields of :class:`WorkHours` (``days``,
+    ``timezone``, ...); each face words them for its own inputs. The zone defaults to
+    the machine's own (tzlocal), so reminders follow its clock changes.
     """
     weekdays = weekdays_from_text(days)
+    problems = []
     if weekdays is None:
-        problem = FieldProblem(
-            "--work-days", f"expected days like mon-fri or mon,wed,fri; got {days!r}"
-        )
-        raise InvalidDocument("command line", [problem])
+        problems.append(FieldProblem("days", say("errors.work_days", typed=days)))
     data = {
         "start": start,
         "end": end,
-        "days": weekdays,
+        "days": weekdays or [0],  # a refusal is already noted; the other fields still checked
         "timezone": local_zone_name() if timezone is None else timezone,
         "practice_at": practice_at,
     }
     try:
-        return parse_work_hours(data, source="command line")
+        hours = parse_work_hours(data, source="working hours")
     except InvalidDocument as error:
-        problems = [
-            FieldProblem(OPTION_OF_FIELD.get(p.field.split(".")[0], p.field), p.problem)
-            for p in error.problems
-        ]
-        raise InvalidDocument("command line", problems) from None
+        problems += [FieldProblem(p.field.split(".")[0], p.problem) for p in error.problems]
+    if problems:
+        raise InvalidValues("working hours", problems)
+    return hours
 
 
 def local_zone_name() -> str:

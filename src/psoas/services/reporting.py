@@ -24,7 +24,7 @@ from pathlib import Path
 
 from psoas.content import load_knowledge_base
 from psoas.core.progress import Progress
-from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidDocument
+from psoas.errors import ConflictsWithRecord, FieldProblem, InvalidValues
 from psoas.reports.charts import CHARTS, FORMATS, SIZE_NAMES, ChartsShown, SizeName, charts_shown
 from psoas.reports.report import ReportData, render_html
 from psoas.services import care, tracking
@@ -61,12 +61,12 @@ def write_charts(found: Progress, folder: Path, *, drawing: Drawing = IN_PROCESS
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise InvalidDocument("--charts", [FieldProblem("--charts", str(error))]) from None
+        raise InvalidValues("the charts folder", [FieldProblem("charts", str(error))]) from None
     written = []
     for fmt in FORMATS:
         for chart in CHARTS:
             path = folder / chart.filename(fmt)
-            write_file(path, drawing.draw(chart.name, found, fmt), option="--charts")
+            write_file(path, drawing.draw(chart.name, found, fmt), field="charts")
             written.append(path)
     return written
 
@@ -119,7 +119,7 @@ def write_report(
     data: ReportData, *, fmt: ReportFormat, out: Path, drawing: Drawing = IN_PROCESS
 ) -> Path:
     """Render the report and write it to ``out`` in one piece (a PDF printed by ``drawing``)."""
-    write_file(out, _rendered(data, fmt, drawing), option="--out")
+    write_file(out, _rendered(data, fmt, drawing), field="out")
     return out
 
 

@@ -484,10 +484,9 @@ def _cleared(
         if chosen is None:
             problem = FieldProblem(
                 "tool",
-                "no release tool is on record for you; name the one you will use with --tool, "
-                "or read 'psoas library show choosing_a_release_tool'",
+                "no release tool is on record for you; name the one you will use",
             )
-            raise ConflictsWithRecord("--tool", [problem])
+            raise ConflictsWithRecord("the session", [problem])
     if kind is SessionKind.MANUAL_RELEASE:
         chosen = None
     cautions = [reason for reason in safety.reasons if reason.level is SafetyLevel.CAUTION]

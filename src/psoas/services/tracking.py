@@ -51,7 +51,7 @@ from psoas.core.progress import (
 from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import FieldProblem, InvalidDocument, UnknownId
+from psoas.errors import FieldProblem, InvalidValues, UnknownId
 from psoas.services import gates
 from psoas.services.caching import SingleFlightCache, StoredDocument
 from psoas.store import Database
@@ -276,7 +276,7 @@ def _refuse_a_future_start(since: date | None, today: date) -> None:
     """Progress from a day still to come would be empty and say nothing: that is a mistake."""
     if since is not None and since > today:
         problem = FieldProblem("since", f"{since.isoformat()} is after today ({today.isoformat()})")
-        raise InvalidDocument("request", [problem])
+        raise InvalidValues("progress", [problem])
 
 
 VERSION_TRUSTED_FOR = 1.0

@@ -45,7 +45,15 @@ from psoas.web.problems import (
     error_responses,
     status_of,
 )
-from psoas.web.routes import intake, library, pages, session_page, sessions, tracking
+from psoas.web.routes import (
+    intake,
+    library,
+    pages,
+    reminders_page,
+    session_page,
+    sessions,
+    tracking,
+)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -107,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(session_page.router)
+    app.include_router(reminders_page.router)
 
     @app.get("/api/v1/health", tags=["meta"], responses=error_responses(400))
     def health() -> Health:

@@ -25,6 +25,7 @@ PAGES = {
     "history": "history",
     "library": "library",
     "library-entry": "library/couch_stretch",
+    "reminders-mistake": "reminders.ics?work_days=funday&timezone=Mars%2FOlympus",
 }
 
 

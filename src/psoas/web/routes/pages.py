@@ -10,6 +10,7 @@ presentation attributes before it is inlined.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -35,12 +36,14 @@ from psoas.content.models import (
     Threshold,
     Tool,
 )
+from psoas.content.names import listed_name, name_of
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
 from psoas.content.words import say
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
 from psoas.core.records import HistoryEntry, RecordKind
+from psoas.core.reminders import known_time_zones
 from psoas.core.session_records import RATING_LABELS, RATING_QUESTIONS
 from psoas.errors import PsoasError, UnknownId
 from psoas.services import care, gates, history, library, reminders, tracking
@@ -102,6 +105,11 @@ def _dose(amounts: dict[str, int | bool]) -> str:
 
 
 templates.env.filters["words"] = _words
+templates.env.filters["name"] = name_of
+templates.env.filters["kind_name"] = functools.partial(listed_name, what="kind")
+templates.env.globals["time_zones"] = sorted(known_time_zones())
+templates.env.globals["work_days_hint"] = say("errors.work_days_hint")
+templates.env.globals["say"] = say
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label
@@ -210,15 +218,12 @@ def intake_form(request: Request, database: DatabaseDep, person: PersonDep) -> H
 @router.get("/plan", response_class=HTMLResponse)
 def plan_page(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLResponse:
     """The newest screen (every reason, what to do), the factors, and every item with its why."""
-    knowledge = load_knowledge_base()
     return render(
         request,
         "plan.html.j2",
         assessment=care.latest_assessment(database, person=person),
         release=gates.status(database, person=person, today=date.today()),
         plan=tracking.current_plan(database, person=person),
-        causes={cause.id: cause.name for cause in knowledge.causes},
-        tool_names={tool.id: tool.name for tool in knowledge.tools},
         questions=_questions(),
     )
 

@@ -24,6 +24,8 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from psoas.content import load_knowledge_base
+from psoas.content.names import name_of
+from psoas.content.words import say
 from psoas.core import session_events
 from psoas.core.session_events import EventKind, SessionEvent, spoken_text
 from psoas.core.session_records import (
@@ -36,7 +38,7 @@ from psoas.core.session_records import (
     SessionStatus,
     SessionSummary,
 )
-from psoas.core.timeline import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, SessionKind
+from psoas.core.timeline import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES, Phase, SessionKind, Side
 from psoas.errors import InvalidDocument, SafetyStop
 from psoas.services import care, gates, sessions
 from psoas.web.deps import DatabaseDep, PersonDep, SessionId, SettingsDep
@@ -45,18 +47,6 @@ from psoas.web.routes.pages import render
 router = APIRouter(include_in_schema=False)
 
 
-STOP_AT_ONCE = (
-    "Stop at once for a pulse under the tool, sharp or electric pain, "
-    "tingling or numbness down a leg, or feeling sick."
-)
-PHASE_LABELS = {
-    "prepare": "Prepare",
-    "warm_up": "Warm-up",
-    "breathing": "Breathing",
-    "release": "Release",
-    "pin_and_stretch": "Pin and stretch",
-    "reassess": "Reassess",
-}
 _STEP_EVENTS = (
     EventKind.STEP_STARTED,
     EventKind.BREATH_IN,
@@ -113,7 +103,7 @@ def start_page(request: Request, database: DatabaseDep, person: PersonDep) -> HT
         max_minutes=MAX_MINUTES,
         default_minutes=DEFAULT_MINUTES,
         questions=RATING_QUESTIONS,
-        stop_at_once=STOP_AT_ONCE,
+        stop_at_once=say("common.stop_at_once"),
         changed_since=knowledge.gates.changed_since.format(
             day=release.screened_at.astimezone().date().isoformat() if release.screened_at else ""
         ),
@@ -139,7 +129,7 @@ def run_page(
         questions=RATING_QUESTIONS,
         felt={felt.value: label for felt, label in FELT_LABELS.items()},
         adverse_events=load_knowledge_base().gates.adverse_events,
-        stop_at_once=STOP_AT_ONCE,
+        stop_at_once=say("common.stop_at_once"),
         description=_describe(record),
     )
 
@@ -156,7 +146,8 @@ def page_data(record: SessionRecord, *, speed: float) -> dict[str, Any]:
         "pain_up_points": PAIN_UP_POINTS,
         "pain_advice": PAIN_UP_ADVICE,
         "release_words": _release_words(),
-        "phases": PHASE_LABELS,
+        "phases": {phase.value: name_of(phase) for phase in Phase},
+        "sides": {side.value: name_of(side) for side in Side},
         "ratings": RATING_LABELS,
         "api": f"/api/v1/sessions/{record.id}",
     }

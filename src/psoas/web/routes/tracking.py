@@ -12,6 +12,7 @@ from psoas.core.gates import ReleaseStatus
 from psoas.core.progress import Progress
 from psoas.core.reminders import TIME_OF_DAY_PATTERN, WORK_DAYS_PATTERN, known_time_zones
 from psoas.core.validation import validate_document
+from psoas.errors import FieldProblem, InvalidValues
 from psoas.services import gates, reminders, tracking
 from psoas.services.tracking import TrackingOutcome
 from psoas.web.api_models import ChangeReport, CheckInsRecorded, MeasuresRecorded, json_body
@@ -159,7 +160,7 @@ def reminders_calendar(
     work_days: Annotated[
         str,
         Query(
-            description="Like mon-fri, or mon,wed,fri.",
+            description="Like mon-fri, weekdays, monday to friday, or mon,wed,fri.",
             json_schema_extra={"pattern": WORK_DAYS_PATTERN},  # checked, in words, by the service
         ),
     ] = "mon-fri",
@@ -173,9 +174,19 @@ def reminders_calendar(
     ] = None,
 ) -> Response:
     """The plan's schedule and hourly movement breaks as iCalendar, each with an alarm."""
-    hours = reminders.work_hours_from_options(
-        start=work_start, end=work_end, days=work_days, timezone=timezone, practice_at=practice_at
-    )
+    try:
+        hours = reminders.work_hours_given(
+            start=work_start,
+            end=work_end,
+            days=work_days,
+            timezone=timezone,
+            practice_at=practice_at,
+        )
+    except InvalidValues as error:  # named as this request names them: work_days, not days
+        problems = [
+            FieldProblem(QUERY_OF_FIELD.get(p.field, p.field), p.problem) for p in error.problems
+        ]
+        raise InvalidValues("query", problems) from None
     plan = reminders.plan_to_remind(database, person=person)
     content = reminders.export_calendar(plan, hours, today=date.today(), now=datetime.now(UTC))
     return Response(
@@ -183,6 +194,10 @@ def reminders_calendar(
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="psoas.ics"'},
     )
+
+
+QUERY_OF_FIELD = {"start": "work_start", "end": "work_end", "days": "work_days"}
+"""The query parameter of each working-hours field whose name differs."""
 
 
 def _outcome(outcome: TrackingOutcome) -> dict[str, Any]:

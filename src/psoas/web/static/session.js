@@ -664,7 +664,7 @@
       setText(el.number, `Step ${index + 1} of ${session.steps.length}`);
       setText(el.phase, data.phases[step.phase] || step.phase);
       el.side.hidden = !step.side;
-      setText(el.side, step.side ? `${capitalised(step.side)} side` : "");
+      setText(el.side, step.side ? `${capitalised(data.sides[step.side] || step.side)} side` : "");
       setText(el.title, step.title);
       setText(el.cue, step.cue);
       el.checklist.replaceChildren(
