@@ -9,7 +9,8 @@ into HTTP responses in one place too.
     PsoasError                       exit 1: something went wrong, no traceback
     ├── InputError                   exit 2: the person gave something we can't use
     │   ├── InvalidDocument          a file or value broke its contract (names the fields)
-    │   │   └── ConflictsWithRecord  it keeps its contract, but not with what is stored
+    │   │   ├── ConflictsWithRecord  it keeps its contract, but not with what is stored
+    │   │   └── UnconfirmedDay       a day long ago or before the start of care, not confirmed
     │   ├── UnreadableFile           missing, unreadable, or not JSON/YAML
     │   └── UnknownId                an id that the knowledge base or store doesn't hold
     ├── SafetyStop                   exit 3: psoas will not guide this now, for safety's sake
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 
 class PsoasError(Exception):
@@ -72,6 +74,19 @@ class ConflictsWithRecord(InvalidDocument):
     of the session's own timeline. The same document may be right for another record,
     so no schema of the document alone can refuse it (the web app answers 409, not 422).
     """
+
+
+class UnconfirmedDay(InvalidDocument):
+    """A record dated long ago or before the start of care, sent without its confirmation.
+
+    Such a date is more often a typo than a diary copied in, so it is stored only when the
+    person confirms it. ``days`` holds each day that needs it; each face says how to
+    confirm in its own terms (an option, a tick box, the document's ``backfill`` field).
+    """
+
+    def __init__(self, source: str, problems: Sequence[FieldProblem], days: Sequence[date]) -> None:
+        super().__init__(source, problems)
+        self.days = tuple(days)
 
 
 class UnreadableFile(InputError):
