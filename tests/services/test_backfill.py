@@ -13,6 +13,7 @@ import pytest
 
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import ThresholdId
+from psoas.core.intake import parse_intake
 from psoas.core.measures import parse_check_in, parse_measurement
 from psoas.errors import InvalidDocument, UnconfirmedDay
 from psoas.services import care, tracking
@@ -25,7 +26,7 @@ TODAY = date.today()
 
 
 def answer(database: Database) -> None:
-    parsed = care.parse_intake(intake())
+    parsed = parse_intake(intake())
     assessment, plan = care.plan_of(parsed)
     care.save_plan(
         database, person="me", intake=parsed, source="test", assessment=assessment, plan=plan
