@@ -106,6 +106,14 @@ IntakeFile = Annotated[
     Path, typer.Argument(help="An intake file (psoas.intake/1), JSON or YAML.", show_default=False)
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the contract JSON instead.")]
+BackfillFlag = Annotated[
+    bool,
+    typer.Option(
+        "--backfill",
+        help="Confirm a day more than 60 days back or before your first intake "
+        "(asked on a terminal).",
+    ),
+]
 PersonOption = Annotated[
     str, typer.Option("--person", help="Whose record this is, on a shared machine.")
 ]
@@ -482,6 +490,7 @@ def measure(
         str | None, typer.Option(help="A note to keep with it.", show_default=False)
     ] = None,
     file: DocumentFile = None,
+    backfill: BackfillFlag = False,
     person: PersonOption = DEFAULT_PERSON,
     json_output: JsonFlag = False,
 ) -> None:
@@ -512,7 +521,12 @@ def measure(
         "note": note,
     }
     tracking_commands.measure(
-        fields, file=file, person=person, today=_today(), json_output=json_output
+        fields,
+        file=file,
+        person=person,
+        today=_today(),
+        json_output=json_output,
+        backfill=backfill,
     )
 
 
@@ -573,6 +587,7 @@ def log(
         ),
     ] = None,
     file: DocumentFile = None,
+    backfill: BackfillFlag = False,
     person: PersonOption = DEFAULT_PERSON,
     json_output: JsonFlag = False,
 ) -> None:
@@ -592,7 +607,14 @@ def log(
         "red_flags": red_flag or [],
         "adverse_events": problem or [],
     }
-    tracking_commands.log(fields, file=file, person=person, today=_today(), json_output=json_output)
+    tracking_commands.log(
+        fields,
+        file=file,
+        person=person,
+        today=_today(),
+        json_output=json_output,
+        backfill=backfill,
+    )
 
 
 @app.command()

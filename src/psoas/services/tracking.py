@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -231,6 +231,30 @@ def record_check_ins(
     )
 
 
+def check_days_confirmed(
+    database: Database,
+    *,
+    person: str,
+    days: Sequence[date],
+    field: str,
+    today: date,
+    source: str,
+) -> None:
+    """Before asking for a record's values: refuse a day that needs confirming, as storing would.
+
+    A face that asks its questions one by one asks for the confirmation first.
+    """
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=checked_person_label(person))
+        _refuse_unconfirmed(
+            [(day, None) for day in days],
+            field=field,
+            today=today,
+            source=source,
+            start=lambda: start_of_care(session, person_row) if person_row else None,
+        )
+
+
 def _check_confirmed_days(
     session: Session,
     person_row: PersonRow,
@@ -240,22 +264,41 @@ def _check_confirmed_days(
     today: date,
     source: str,
 ) -> None:
-    """Refuse, storing nothing, a record whose day needs confirming and is not confirmed.
+    """In a write, under the person's lock: refuse a day that needs confirming (nothing stored)."""
+    _refuse_unconfirmed(
+        records,
+        field=field,
+        today=today,
+        source=source,
+        start=lambda: start_of_care(session, person_row),
+    )
+
+
+def _refuse_unconfirmed(
+    records: Sequence[tuple[date, bool | None]],
+    *,
+    field: str,
+    today: date,
+    source: str,
+    start: Callable[[], date | None],
+) -> None:
+    """Refuse a record whose day needs confirming (``backfill``) and is not confirmed.
 
     A day more than 60 days back or before the first intake (``backfill_confirm_days``,
     :func:`psoas.core.measures.day_to_confirm`) needs ``backfill: true``. The error names
     the first such record's ``field`` and ``backfill``, and holds every such day.
+    ``start`` reads the start of care, only when a day before today is given.
     """
     open_days = [(n, day) for n, (day, confirmed) in enumerate(records) if not confirmed]
     if not open_days or all(day >= today for _, day in open_days):
         return  # today's check-in, the usual write, reads nothing more
     knowledge = load_knowledge_base()
     days_back = int(knowledge.threshold(ThresholdId.BACKFILL_CONFIRM_DAYS))
-    start = start_of_care(session, person_row)
+    began = start()
     found = [
         (n, day, why)
         for n, day in open_days
-        if (why := day_to_confirm(day, today=today, start_of_care=start, days_back=days_back))
+        if (why := day_to_confirm(day, today=today, start_of_care=began, days_back=days_back))
     ]
     if not found:
         return
@@ -263,7 +306,7 @@ def _check_confirmed_days(
     reason = (
         say("checkin.day_long_ago", day=day.isoformat(), limit=days_back)
         if why is DayToConfirm.LONG_AGO
-        else say("checkin.day_before_care", day=day.isoformat(), start=_iso(start))
+        else say("checkin.day_before_care", day=day.isoformat(), start=_iso(began))
     )
     problems = [
         FieldProblem(field, reason),
