@@ -349,6 +349,17 @@ def day_to_confirm(
     return None
 
 
+def first_day_unconfirmed(*, today: date, start_of_care: date | None, days_back: int) -> date:
+    """The earliest day :func:`day_to_confirm` lets through without confirmation.
+
+    What a form needs to know to ask for the confirmation as soon as a day is picked.
+    """
+    earliest = today - timedelta(days=days_back)
+    if start_of_care is not None and start_of_care <= today:
+        earliest = max(earliest, start_of_care)
+    return earliest
+
+
 def check_done_in_plan(check_in: CheckIn, plan_techniques: list[str], *, source: str) -> None:
     """Refuse a ``done`` entry that is not an item of the person's plan, naming it."""
     problems = [

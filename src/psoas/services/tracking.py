@@ -39,6 +39,7 @@ from psoas.core.measures import (
     check_done_in_plan,
     check_not_in_future,
     day_to_confirm,
+    first_day_unconfirmed,
     kept_within_bounds,
 )
 from psoas.core.measures import parse_check_ins as parse_check_ins  # the faces' batch readers
@@ -253,6 +254,15 @@ def check_days_confirmed(
             source=source,
             start=lambda: start_of_care(session, person_row) if person_row else None,
         )
+
+
+def confirm_before(database: Database, *, person: str, today: date) -> date:
+    """The earliest day a record can be dated without confirming it (a form asks before it)."""
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=checked_person_label(person))
+        began = start_of_care(session, person_row) if person_row else None
+    days_back = int(load_knowledge_base().threshold(ThresholdId.BACKFILL_CONFIRM_DAYS))
+    return first_day_unconfirmed(today=today, start_of_care=began, days_back=days_back)
 
 
 def _check_confirmed_days(
