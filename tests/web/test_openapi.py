@@ -152,6 +152,8 @@ FUZZ_CONFIG = {
 # the document's words; only the generator is told:
 # - "not after today" (a check-in's day, a measurement's taken_on): a schema is the same every
 #   day, so it cannot say which day is today. A generated day after today becomes today.
+# - "confirmed when long ago or before the first intake": which days need `backfill: true`
+#   turns on today and on what is stored. A generated day before today is confirmed.
 # - a PSFS activity listed twice in another case or spacing ("Walk", " walk"): `uniqueItems`
 #   compares whole items, not one field of them folded to lower case.
 # - working hours that end after they start: a schema cannot compare two query parameters.
@@ -177,7 +179,14 @@ def _no_later_than_today(context: HookContext, case: Case[Any]) -> Case[Any]:
                 continue
             if later:
                 item[field] = date.today().isoformat()
+            elif date.fromisoformat(given) < date.today() and _unconfirmed(item):
+                item["backfill"] = True
     return case
+
+
+def _unconfirmed(item: dict[str, Any]) -> bool:
+    """``backfill`` left out, null or false: not a wrong value that a negative case is about."""
+    return item.get("backfill") is None or item.get("backfill") is False
 
 
 def _keeps_what_a_schema_cannot_say(context: HookContext, case: Case[Any]) -> bool:

@@ -50,6 +50,11 @@ CHECK_IN_SCHEMA: Literal["psoas.checkin/1"] = "psoas.checkin/1"
 
 M = TypeVar("M", bound=BaseModel)
 
+BACKFILL = (
+    "true confirms that a day more than 60 days back, or before the first intake, is right; "
+    "such a day is refused without it"
+)
+
 Hours = Annotated[float, Field(ge=0, le=24)]
 Activity = Annotated[
     str,
@@ -147,7 +152,7 @@ class Measurement(_Strict):
     posture: PosturalSigns | None = None
     global_rating_of_change: Annotated[int, Field(ge=-7, le=7), WHOLE] | None = None
     note: Note | None = None
-    backfill: bool | None = None
+    backfill: bool | None = Field(default=None, description=BACKFILL)
     """True confirms a day more than 60 days back or before the first intake (else refused)."""
 
     @field_validator("psfs")
@@ -228,7 +233,7 @@ class CheckIn(_Strict):
         list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
     ] = []
     """Problems noticed after a release since the last check-in (blood in the urine, ...)."""
-    backfill: bool | None = None
+    backfill: bool | None = Field(default=None, description=BACKFILL)
     """True confirms a day more than 60 days back or before the first intake (else refused)."""
 
     @field_validator("done", "red_flags", "adverse_events")
