@@ -184,7 +184,12 @@ async def _load(
                 day = today - timedelta(days=rng.randrange(DAYS))
                 pain = rng.randrange(11)
                 technique = rng.choice(techniques)
-                body = {"day": day.isoformat(), "low_back_pain": pain, "done": [technique]}
+                body = {
+                    "day": day.isoformat(),
+                    "low_back_pain": pain,
+                    "done": [technique],
+                    "backfill": True,  # up to two years back: confirmed
+                }
                 sent = time.perf_counter()
                 try:
                     if write:
@@ -267,7 +272,13 @@ def _single(url: str, count: int) -> None:
             person_id = person.id
         first = date.today() - timedelta(days=2 * count + 2)
         month = [
-            parse_check_in({"day": (first - timedelta(days=n)).isoformat(), "low_back_pain": 4})
+            parse_check_in(
+                {
+                    "day": (first - timedelta(days=n)).isoformat(),
+                    "low_back_pain": 4,
+                    "backfill": True,
+                }
+            )
             for n in range(1, 31)
         ]
         tracking.record_check_ins(
@@ -277,7 +288,10 @@ def _single(url: str, count: int) -> None:
         plain: list[float] = []
         for n in range(count):
             day = first + timedelta(days=2 * n)
-            check_in = parse_check_in({"day": day.isoformat(), "low_back_pain": n % 11})
+            # Past days, before the plan of today: confirmed, as a diary copied in is.
+            check_in = parse_check_in(
+                {"day": day.isoformat(), "low_back_pain": n % 11, "backfill": True}
+            )
             began = time.perf_counter()
             tracking.record_check_ins(
                 database, person="me", check_ins=[check_in], today=date.today(), source="b"

@@ -10,7 +10,8 @@ into HTTP responses in one place too.
     ├── InputError                   exit 2: the person gave something we can't use
     │   ├── InvalidDocument          a file or value broke its contract (names the fields)
     │   │   ├── ConflictsWithRecord  it keeps its contract, but not with what is stored
-    │   │   └── InvalidValues        values given one by one (options, form fields), not a file
+    │   │   ├── InvalidValues        values given one by one (options, form fields), not a file
+    │   │   └── UnconfirmedDay       a day long ago or before the start of care, not confirmed
     │   ├── UnreadableFile           missing, unreadable, or not JSON/YAML
     │   └── UnknownId                an id that the knowledge base or store doesn't hold
     ├── SafetyStop                   exit 3: psoas will not guide this now, for safety's sake
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 
 class PsoasError(Exception):
@@ -83,6 +85,19 @@ class InvalidValues(InvalidDocument):
     ``timezone``, ``person``), and each face words them for its own inputs: the CLI as
     the option that was typed, the web API as its parameter, a page beside its field.
     """
+
+
+class UnconfirmedDay(InvalidDocument):
+    """A record dated long ago or before the start of care, sent without its confirmation.
+
+    Such a date is more often a typo than a diary copied in, so it is stored only when the
+    person confirms it. ``days`` holds each day that needs it; each face says how to
+    confirm in its own terms (an option, a tick box, the document's ``backfill`` field).
+    """
+
+    def __init__(self, source: str, problems: Sequence[FieldProblem], days: Sequence[date]) -> None:
+        super().__init__(source, problems)
+        self.days = tuple(days)
 
 
 class UnreadableFile(InputError):

@@ -25,7 +25,8 @@ def test_a_two_to_nine_rise_on_day_three_stops_the_session_until_a_new_screen(
     intake = EXAMPLES / "safety-clear.yaml"  # low back pain 3 in the answers
     assert cli("plan", intake, **store).exit_code == 0
     for days_ago, pain in ((2, "2"), (1, "3")):
-        assert cli("log", "--day", _day(days_ago), "--pain", pain, **store).exit_code == 0
+        logged = cli("log", "--day", _day(days_ago), "--pain", pain, "--backfill", **store)
+        assert logged.exit_code == 0  # days before the intake of today: confirmed
     logged = cli("log", "--day", _day(0), "--pain", "9", **store)
     assert logged.exit_code == 0
     assert "Release paused:" in logged.stdout and "9 out of 10" in logged.stdout

@@ -15,8 +15,9 @@ from tests.conftest import EXAMPLES
 @pytest.fixture
 def tracked(cli) -> None:
     assert cli("plan", EXAMPLES / "desk-worker.yaml").exit_code == 0
-    assert cli("measure", "--file", EXAMPLES / "history" / "measures.yaml").exit_code == 0
-    assert cli("log", "--file", EXAMPLES / "history" / "check-ins.yaml").exit_code == 0
+    history = EXAMPLES / "history"  # days before the intake: confirmed
+    assert cli("measure", "--file", history / "measures.yaml", "--backfill").exit_code == 0
+    assert cli("log", "--file", history / "check-ins.yaml", "--backfill").exit_code == 0
 
 
 def test_an_html_report_is_written_whole(cli, tracked, tmp_path: Path) -> None:

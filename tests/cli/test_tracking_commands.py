@@ -86,6 +86,7 @@ def test_measure_flags_make_one_measurement(cli, planned) -> None:
         "--anterior-pelvic-tilt",
         "--global-change",
         "2",
+        "--backfill",  # a day before the intake
         "--json",
     )
     assert result.exit_code == 0, result.stderr
@@ -117,8 +118,9 @@ def test_bad_measurements_exit_2_naming_the_field(cli, args: list[str], named: s
 
 
 def test_a_file_of_the_example_history_gives_the_progress_table(cli, planned) -> None:
-    assert cli("measure", "--file", EXAMPLES / "history" / "measures.yaml").exit_code == 0
-    logged = cli("log", "--file", EXAMPLES / "history" / "check-ins.yaml")
+    measures = EXAMPLES / "history" / "measures.yaml"
+    assert cli("measure", "--file", measures, "--backfill").exit_code == 0
+    logged = cli("log", "--file", EXAMPLES / "history" / "check-ins.yaml", "--backfill")
     assert logged.exit_code == 0, logged.stderr
     assert "Stored 53 check-ins" in logged.stdout
     kinds = history_rows(cli)

@@ -53,7 +53,8 @@ def _answer(
 
 def _log(database: Database, days_ago: int, **fields: Any) -> tracking.TrackingOutcome:
     day = (TODAY - timedelta(days=days_ago)).isoformat()
-    found = parse_check_in({"day": day, **fields})
+    # A day before the answers given today is a day before care began: confirmed.
+    found = parse_check_in({"day": day, "backfill": days_ago > 0 or None, **fields})
     return tracking.record_check_ins(
         database, person="me", check_ins=[found], today=TODAY, source="test"
     )

@@ -49,7 +49,8 @@ def open_session(client: TestClient, **body: Any) -> dict[str, Any]:
 
 
 def check_in(**fields: Any) -> dict[str, Any]:
-    return {"schema": "psoas.checkin/1", "day": "2026-11-02", **fields}
+    # A fixed day, before an intake made today: confirmed (tests/web/test_backfill.py).
+    return {"schema": "psoas.checkin/1", "day": "2026-11-02", "backfill": True, **fields}
 
 
 # --- intake, assessment, plan -------------------------------------------------------------
@@ -351,6 +352,7 @@ def test_resume_is_refused_after_a_warning_sign_in_a_check_in(client: TestClient
 MEASURE: dict[str, Any] = {
     "schema": "psoas.measures/1",
     "taken_on": "2026-11-02",
+    "backfill": True,
     "low_back_pain": 5,
     "thomas": {"left": {"hip_angle_deg": 10, "knee_angle_deg": 60, "abduction": False}},
     "psfs": [
@@ -491,7 +493,8 @@ def test_reminders_need_a_plan(client: TestClient) -> None:
 
 def _log(client: TestClient, days_ago: int, **fields: Any) -> dict[str, Any]:
     day = (date.today() - timedelta(days=days_ago)).isoformat()
-    response = client.post(f"{API}/check-ins", json={"day": day, **fields})
+    confirmed = {"backfill": True} if days_ago > 0 else {}  # before an intake made today
+    response = client.post(f"{API}/check-ins", json={"day": day, **confirmed, **fields})
     assert response.status_code == 201, response.text
     answer: dict[str, Any] = response.json()
     return answer

@@ -143,7 +143,11 @@ def test_a_public_name_that_is_not_a_host_is_named(tmp_path: Path) -> None:
 
 def check_ins(count: int) -> list[dict[str, Any]]:
     return [
-        {"schema": "psoas.checkin/1", "day": f"2026-{1 + i // 28 % 12:02}-{1 + i % 28:02}"}
+        {
+            "schema": "psoas.checkin/1",
+            "day": f"2026-{1 + i // 28 % 12:02}-{1 + i % 28:02}",
+            "backfill": True,  # months back: confirmed
+        }
         for i in range(count)
     ]
 

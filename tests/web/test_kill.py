@@ -117,10 +117,11 @@ def test_a_killed_server_keeps_every_acknowledged_check_in(
                     with lock:
                         day = FIRST_OWN_DAY + timedelta(days=next(next_day) % 365)
                     pain = (sent + index) % 11
-                    body = {"day": day.isoformat(), "low_back_pain": pain}
+                    # up to a year back, before the plan: confirmed
+                    body = {"day": day.isoformat(), "low_back_pain": pain, "backfill": True}
                 else:
                     technique = techniques[(sent + index) % len(techniques)]
-                    body = {"day": SHARED_DAY.isoformat(), "done": [technique]}
+                    body = {"day": SHARED_DAY.isoformat(), "done": [technique], "backfill": True}
                 sent += 1
                 try:
                     answer = http.post("/api/v1/check-ins", json=body)

@@ -156,6 +156,8 @@ FUZZ_CONFIG = {
 # - "not after today" (a check-in's day, a measurement's taken_on, progress and the report's
 #   `since`): a schema is the same every day, so it cannot say which day is today. A
 #   generated day after today becomes today.
+# - "confirmed when long ago or before the first intake": which days need `backfill: true`
+#   turns on today and on what is stored. A generated day before today is confirmed.
 # - a PSFS activity listed twice in another case or spacing ("Walk", " walk"): `uniqueItems`
 #   compares whole items, not one field of them folded to lower case.
 # - working hours that end after they start: a schema cannot compare two query parameters.
@@ -175,6 +177,8 @@ def _no_later_than_today(context: HookContext, case: Case[Any]) -> Case[Any]:
     for item in _items(case.body) if field else ():
         if _after_today(item.get(field)):
             item[field] = date.today().isoformat()
+        elif _before_today(item.get(field)) and _unconfirmed(item):
+            item["backfill"] = True
     if isinstance(case.query, dict) and _after_today(case.query.get("since")):
         case.query["since"] = date.today().isoformat()
     return case
@@ -182,12 +186,28 @@ def _no_later_than_today(context: HookContext, case: Case[Any]) -> Case[Any]:
 
 def _after_today(given: Any) -> bool:
     """Whether ``given`` is a real day written out that is after today."""
+    day = _real_day(given)
+    return day is not None and day > date.today()
+
+
+def _before_today(given: Any) -> bool:
+    """Whether ``given`` is a real day written out that is before today."""
+    day = _real_day(given)
+    return day is not None and day < date.today()
+
+
+def _real_day(given: Any) -> date | None:
     if not (isinstance(given, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", given)):
-        return False
+        return None
     try:
-        return date.fromisoformat(given) > date.today()
+        return date.fromisoformat(given)
     except ValueError:  # not a real day: what a negative case is about
-        return False
+        return None
+
+
+def _unconfirmed(item: dict[str, Any]) -> bool:
+    """``backfill`` left out, null or false: not a wrong value that a negative case is about."""
+    return item.get("backfill") is None or item.get("backfill") is False
 
 
 def _keeps_what_a_schema_cannot_say(context: HookContext, case: Case[Any]) -> bool:

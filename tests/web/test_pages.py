@@ -536,7 +536,9 @@ def test_a_chart_address_changes_when_the_records_do(seeded: TestClient) -> None
 
     before = sources()
     assert before == sources()
-    logged = seeded.post("/api/v1/check-ins", json={"day": "2026-11-16", "low_back_pain": 2})
+    logged = seeded.post(
+        "/api/v1/check-ins", json={"day": "2026-11-16", "low_back_pain": 2, "backfill": True}
+    )
     assert logged.status_code == 201
     after = sources()
     assert [src.split("?")[0] for src in after] == [src.split("?")[0] for src in before]

@@ -8,25 +8,41 @@ same models the web app uses, and nothing is stored unless all of it is valid.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from rich.console import Console
+from rich.prompt import Confirm
 
 from psoas.cli import tracking_render
 from psoas.cli.commands import print_json
+from psoas.content.words import say
 from psoas.core.measures import parse_check_in, parse_measurement
-from psoas.errors import FieldProblem, InvalidDocument
+from psoas.errors import FieldProblem, InputError, InvalidDocument, UnconfirmedDay
 from psoas.services import tracking
 from psoas.services.storage import store
 from psoas.settings import load_settings
 
+Record = TypeVar("Record", bound=BaseModel)
+
 
 def measure(
-    fields: dict[str, Any], *, file: Path | None, person: str, today: date, json_output: bool
+    fields: dict[str, Any],
+    *,
+    file: Path | None,
+    person: str,
+    today: date,
+    json_output: bool,
+    backfill: bool = False,
 ) -> None:
-    """``psoas measure``: from flags, a file (one or a list), or questions on a terminal."""
+    """``psoas measure``: from flags, a file (one or a list), or questions on a terminal.
+
+    A day long ago or before the first intake is asked about on a terminal, and otherwise
+    needs ``--backfill``.
+    """
     if file is not None:
         _refuse_mixing(fields, "--file")
         found = tracking.read_measurements(file)
@@ -35,26 +51,41 @@ def measure(
         document = measurement_document({"taken_on": today, **_without_none(fields)})
         found = [parse_measurement(document, source="command line")]
         source = "command line"
-    elif sys.stdin.isatty():
+    elif on_a_terminal():
         from psoas.cli.tracking_prompts import TrackingPrompts
 
+        taken_on = fields.get("taken_on") or today
+        backfill = backfill or _day_confirmed(person, taken_on, "taken_on", today)
         prompts = TrackingPrompts(Console(), today=today)
-        found = [prompts.measurement(fields.get("taken_on") or today)]
+        found = [prompts.measurement(taken_on)]
         source = "answers"
     else:
         raise _nothing_given("a measure, e.g. --low-back-pain 4, or --file FILE")
     with store(load_settings()) as database:
-        outcome = tracking.record_measurements(
-            database, person=person, measurements=found, today=today, source=source
+        outcome = _stored_once_confirmed(
+            lambda items: tracking.record_measurements(
+                database, person=person, measurements=items, today=today, source=source
+            ),
+            _confirmed(found) if backfill else found,
         )
         rules = tracking.apply_progress_rules(database, person=person, today=today)
     _show(outcome, rules, what="measurement", json_output=json_output)
 
 
 def log(
-    fields: dict[str, Any], *, file: Path | None, person: str, today: date, json_output: bool
+    fields: dict[str, Any],
+    *,
+    file: Path | None,
+    person: str,
+    today: date,
+    json_output: bool,
+    backfill: bool = False,
 ) -> None:
-    """``psoas log``: the daily check-in, from flags, a file, or a half-minute of questions."""
+    """``psoas log``: the daily check-in, from flags, a file, or a half-minute of questions.
+
+    A day long ago or before the first intake is asked about on a terminal, and otherwise
+    needs ``--backfill``.
+    """
     if file is not None:
         _refuse_mixing(fields, "--file")
         found = tracking.read_check_ins(file)
@@ -64,19 +95,24 @@ def log(
         document.setdefault("day", today)
         found = [parse_check_in(document, source="command line")]
         source = "command line"
-    elif sys.stdin.isatty():
+    elif on_a_terminal():
         from psoas.cli.tracking_prompts import TrackingPrompts
 
+        day = fields.get("day") or today
+        backfill = backfill or _day_confirmed(person, day, "day", today)
         with store(load_settings()) as database:
             plan = tracking.current_plan(database, person=person)
         prompts = TrackingPrompts(Console(), today=today)
-        found = [prompts.check_in(fields.get("day") or today, plan)]
+        found = [prompts.check_in(day, plan)]
         source = "answers"
     else:
         raise _nothing_given("a rating or a done item, e.g. --pain 3 --done walking, or --file")
     with store(load_settings()) as database:
-        outcome = tracking.record_check_ins(
-            database, person=person, check_ins=found, today=today, source=source
+        outcome = _stored_once_confirmed(
+            lambda items: tracking.record_check_ins(
+                database, person=person, check_ins=items, today=today, source=source
+            ),
+            _confirmed(found) if backfill else found,
         )
         rules = tracking.apply_progress_rules(database, person=person, today=today)
     _show(outcome, rules, what="check-in", json_output=json_output)
@@ -99,6 +135,50 @@ def progress(
         tracking_render.progress(found)
         for path in written:
             print(f"Chart written: {path}")
+
+
+def _stored_once_confirmed(
+    record: Callable[[list[Record]], tracking.TrackingOutcome], found: list[Record]
+) -> tracking.TrackingOutcome:
+    """Store; a day that needs confirming is asked about on a terminal, else refused (exit 2)."""
+    try:
+        return record(found)
+    except UnconfirmedDay as refused:
+        _ask_to_confirm(refused)
+        return record(_confirmed(found))
+
+
+def _day_confirmed(person: str, day: date, field: str, today: date) -> bool:
+    """Before the questions: whether the day needed confirming (and was confirmed)."""
+    with store(load_settings()) as database:
+        try:
+            tracking.check_days_confirmed(
+                database, person=person, days=[day], field=field, today=today, source="answers"
+            )
+        except UnconfirmedDay as refused:
+            _ask_to_confirm(refused)
+            return True
+    return False
+
+
+def _ask_to_confirm(refused: UnconfirmedDay) -> None:
+    """Ask on a terminal whether the day is right; refuse in the CLI's words otherwise."""
+    reason = refused.problems[0].problem
+    if len(refused.days) > 1:
+        reason = say("checkin.and_more", reason=reason, count=len(refused.days) - 1)
+    if not on_a_terminal():
+        raise InputError(say("checkin.cli_refused", reason=reason))
+    if not Confirm.ask(say("checkin.cli_confirm", reason=reason), default=False):
+        raise InputError(say("checkin.cli_not_confirmed"))
+
+
+def on_a_terminal() -> bool:
+    """Whether a person is there to answer a question (tests stand in for one)."""
+    return sys.stdin.isatty()
+
+
+def _confirmed(found: Sequence[Record]) -> list[Record]:
+    return [item.model_copy(update={"backfill": True}) for item in found]
 
 
 THOMAS_FLAGS = {

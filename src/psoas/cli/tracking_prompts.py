@@ -16,6 +16,7 @@ from rich.rule import Rule
 from psoas.cli.questionnaire import NO, YES
 from psoas.content import load_knowledge_base
 from psoas.content.vocabulary import MetricId, QuestionId, RedFlagId
+from psoas.content.words import say
 from psoas.core.measures import CheckIn, Measurement, parse_check_in, parse_measurement
 from psoas.core.planning import Plan
 from psoas.errors import InputError, InvalidDocument
@@ -77,10 +78,9 @@ class TrackingPrompts:
                 self.console.print(f"  {number:>2}. {item.title} [dim]({item.frequency})[/]")
             chosen = self._pick("Which did you do today? Numbers separated by spaces", len(items))
             document["done"] = [items[n - 1].technique for n in chosen]
-        if self._yes_no(
-            "Anything new and worrying since your screen (numbness between the legs, bladder or "
-            "bowel change, leg weakness, fever, a fall, a problem after a release)? (yes/no)"
-        ):
+        # One question; the warning signs and problems are listed only after a yes.
+        self.console.print(say("checkin.anything_new_hint"), style="dim")
+        if self._yes_no(f"{say('checkin.anything_new')} (yes/no)"):
             knowledge = load_knowledge_base()
             flags = list(RedFlagId)
             problems = [info.id for info in knowledge.gates.adverse_events]
@@ -88,7 +88,8 @@ class TrackingPrompts:
             labels += [knowledge.adverse_event(problem).label for problem in problems]
             for number, label in enumerate(labels, 1):
                 self.console.print(f"  {number:>2}. {label[:1].upper()}{label[1:]}")
-            chosen = self._pick("Which? Numbers separated by spaces or commas", len(labels))
+            self.console.print(say("checkin.which_signs_hint"), style="dim")
+            chosen = self._pick(say("checkin.cli_which"), len(labels))
             document["red_flags"] = [flags[n - 1].value for n in chosen if n <= len(flags)]
             document["adverse_events"] = [
                 problems[n - 1 - len(flags)].value for n in chosen if n > len(flags)
@@ -153,7 +154,7 @@ class TrackingPrompts:
                 return True
             if typed in NO or not typed:
                 return False
-            self.console.print("  Please answer yes or no.", style="yellow")
+            self.console.print(f"  {say('checkin.cli_yes_no')}", style="yellow")
 
     def _prompt(self, text: str) -> str:
         try:

@@ -113,6 +113,14 @@ StoredOrFile = Annotated[
     ),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print the contract JSON instead.")]
+BackfillFlag = Annotated[
+    bool,
+    typer.Option(
+        "--backfill",
+        help="Confirm a day more than 60 days back or before your first intake "
+        "(asked on a terminal).",
+    ),
+]
 PersonOption = Annotated[
     str, typer.Option("--person", help="Whose record this is, on a shared machine.")
 ]
@@ -519,6 +527,7 @@ def measure(
         str | None, typer.Option(help="A note to keep with it.", show_default=False)
     ] = None,
     file: DocumentFile = None,
+    backfill: BackfillFlag = False,
     person: PersonOption = DEFAULT_PERSON,
     json_output: JsonFlag = False,
 ) -> None:
@@ -549,7 +558,12 @@ def measure(
         "note": note,
     }
     tracking_commands.measure(
-        fields, file=file, person=person, today=_today(), json_output=json_output
+        fields,
+        file=file,
+        person=person,
+        today=_today(),
+        json_output=json_output,
+        backfill=backfill,
     )
 
 
@@ -610,6 +624,7 @@ def log(
         ),
     ] = None,
     file: DocumentFile = None,
+    backfill: BackfillFlag = False,
     person: PersonOption = DEFAULT_PERSON,
     json_output: JsonFlag = False,
 ) -> None:
@@ -629,7 +644,14 @@ def log(
         "red_flags": red_flag or [],
         "adverse_events": problem or [],
     }
-    tracking_commands.log(fields, file=file, person=person, today=_today(), json_output=json_output)
+    tracking_commands.log(
+        fields,
+        file=file,
+        person=person,
+        today=_today(),
+        json_output=json_output,
+        backfill=backfill,
+    )
 
 
 @app.command()

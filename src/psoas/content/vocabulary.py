@@ -213,6 +213,7 @@ class ThresholdId(StrEnum):
     BASELINE_SPAN_DAYS = "baseline_span_days"
     WARNING_SIGN_RECENT_DAYS = "warning_sign_recent_days"
     STEADY_TREND_POINTS = "steady_trend_points"
+    BACKFILL_CONFIRM_DAYS = "backfill_confirm_days"
 
 
 class AdverseEventId(StrEnum):

@@ -13,7 +13,8 @@ which is all :mod:`psoas.core.progress` needs to know of them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -48,6 +49,11 @@ MEASURES_SCHEMA: Literal["psoas.measures/1"] = "psoas.measures/1"
 CHECK_IN_SCHEMA: Literal["psoas.checkin/1"] = "psoas.checkin/1"
 
 M = TypeVar("M", bound=BaseModel)
+
+BACKFILL = (
+    "true confirms that a day more than 60 days back, or before the first intake, is right; "
+    "such a day is refused without it"
+)
 
 Hours = Annotated[float, Field(ge=0, le=24)]
 Activity = Annotated[
@@ -146,6 +152,8 @@ class Measurement(_Strict):
     posture: PosturalSigns | None = None
     global_rating_of_change: Annotated[int, Field(ge=-7, le=7), WHOLE] | None = None
     note: Note | None = None
+    backfill: bool | None = Field(default=None, description=BACKFILL)
+    """True confirms a day more than 60 days back or before the first intake (else refused)."""
 
     @field_validator("psfs")
     @classmethod
@@ -225,6 +233,8 @@ class CheckIn(_Strict):
         list[Annotated[AdverseEventId, Field(strict=False)]], Field(max_length=MAX_LIST), DISTINCT
     ] = []
     """Problems noticed after a release since the last check-in (blood in the urine, ...)."""
+    backfill: bool | None = Field(default=None, description=BACKFILL)
+    """True confirms a day more than 60 days back or before the first intake (else refused)."""
 
     @field_validator("done", "red_flags", "adverse_events")
     @classmethod
@@ -315,6 +325,44 @@ def check_not_in_future(when: date, *, today: date, field: str, source: str) -> 
     if when > today:
         problem = FieldProblem(field, f"is in the future ({when.isoformat()}); today is {today}")
         raise InvalidDocument(source, [problem])
+
+
+class DayToConfirm(StrEnum):
+    """Why a record's day is stored only when the person confirms it."""
+
+    LONG_AGO = "long_ago"
+    """More than the knowledge base's ``backfill_confirm_days`` before today."""
+    BEFORE_CARE = "before_care"
+    """Before the day of the person's first intake."""
+
+
+def day_to_confirm(
+    day: date, *, today: date, start_of_care: date | None, days_back: int
+) -> DayToConfirm | None:
+    """Whether ``day`` needs the person's confirmation before it is stored, and why.
+
+    A wrong year (1999 for 2026) or a day before care began is more often a typo than a
+    diary copied in, and one such record would move a baseline; so either is stored only
+    when confirmed. ``start_of_care`` is the first intake's day; one after ``today`` was
+    stamped by another clock than today's (a clock set back, a test's fixed day), so it
+    is not compared, and only the distance from today counts.
+    """
+    if day < today - timedelta(days=days_back):
+        return DayToConfirm.LONG_AGO
+    if start_of_care is not None and start_of_care <= today and day < start_of_care:
+        return DayToConfirm.BEFORE_CARE
+    return None
+
+
+def first_day_unconfirmed(*, today: date, start_of_care: date | None, days_back: int) -> date:
+    """The earliest day :func:`day_to_confirm` lets through without confirmation.
+
+    What a form needs to know to ask for the confirmation as soon as a day is picked.
+    """
+    earliest = today - timedelta(days=days_back)
+    if start_of_care is not None and start_of_care <= today:
+        earliest = max(earliest, start_of_care)
+    return earliest
 
 
 def check_done_in_plan(check_in: CheckIn, plan_techniques: list[str], *, source: str) -> None:

@@ -6,10 +6,20 @@ whatever order they arrive in:
 - Each metric becomes one value per day (the mean of that day's values).
 - **Current** is the mean of the 7 calendar days ending at the latest value,
   **baseline** the mean of the first 7 days *with values* near the start of
-  care (within 14 days of the first value, and before the current week: a
-  daily log that skips days still gets 7 values, and a measure taken every few
-  weeks starts from its first reading), **a month ago** the 7 days ending 30
-  days before the latest value.
+  care (within 14 days of where the baseline starts, and before the current
+  week: a daily log that skips days still gets 7 values, and a measure taken
+  every few weeks starts from its first reading), **a month ago** the 7 days
+  ending 30 days before the latest value.
+- **Where the baseline starts** (:func:`care_anchor`): at the first value within
+  14 days either side of the start of care, the day of the first intake; with
+  none there, at the first value after it (the log began later); with none
+  after it either (a history copied in before the intake, or no intake), at the
+  first value that has another value within 14 days, or else the first value.
+  Anchoring at the intake rather than at the oldest record means one stray old
+  record (1999 typed for 2026) can never become the baseline: it lies far from
+  the start of care and has no neighbour, so it is passed over, and every
+  verdict is what it would be without it. The same start is where "6 weeks
+  without improvement" is counted from.
   Averaging a week steadies daily 0-10 ratings, which wobble by a point from
   day to day; a single bad day pauses release at once instead
   (:mod:`psoas.core.gates`).
@@ -227,11 +237,13 @@ def compute_progress(
     as_of: date,
     since: date | None = None,
     release: ReleaseStatus | None = None,
+    start_of_care: date | None = None,
 ) -> Progress:
     """Progress up to ``as_of``; ``since`` trims what is listed, never the baseline.
 
     ``release`` is the person's release status now: without it (or while it is
     paused, or the screen refers or is urgent) the plan never moves to maintenance.
+    ``start_of_care`` (the first intake's day) is where baselines are anchored.
     """
     measurements = [m for m in measurements if m.taken_on <= as_of]
     check_ins = sorted((c for c in check_ins if c.day <= as_of), key=lambda c: c.day)
@@ -245,7 +257,7 @@ def compute_progress(
     )
     span = int(knowledge.threshold(ThresholdId.BASELINE_SPAN_DAYS))
     metrics = [
-        _metric_progress(knowledge.measure(metric), series[metric], since, span)
+        _metric_progress(knowledge.measure(metric), series[metric], since, span, start_of_care)
         for metric in MetricId
         if series.get(metric)
     ]
@@ -287,14 +299,18 @@ def _daily_series(
 
 
 def _metric_progress(
-    info: MeasureInfo, points: list[Point], since: date | None, span_days: int
+    info: MeasureInfo,
+    points: list[Point],
+    since: date | None,
+    span_days: int,
+    start_of_care: date | None,
 ) -> MetricProgress:
     last = points[-1].day
     current = _window(points, last - timedelta(days=WINDOW_DAYS - 1), last)
     assert current is not None  # it holds the last point
-    earlier = [p for p in points if p.day < current.start]
-    # None earlier: the windows overlap, and the verdict is "too early".
-    baseline = baseline_window(earlier or points, span_days=span_days)
+    baseline = baseline_window(
+        points, span_days=span_days, start_of_care=start_of_care, before=current.start
+    )
     month_end = last - timedelta(days=MONTH_DAYS)
     month_ago = _window(points, month_end - timedelta(days=WINDOW_DAYS - 1), month_end)
     change = _tidy(current.mean - baseline.mean)
@@ -316,11 +332,39 @@ def _metric_progress(
     )
 
 
-def baseline_window(points: Sequence[Point], *, span_days: int) -> Window:
-    """The mean of the first 7 days with values within ``span_days`` of the first (or fewer)."""
-    start = points[0].day
-    near = [p for p in points if (p.day - start).days < span_days]
-    first = near[:WINDOW_DAYS]
+def care_anchor(days: Sequence[date], *, span_days: int, start_of_care: date | None) -> date:
+    """Where the baseline starts, among ``days`` (sorted, at least one): see the module's notes.
+
+    The first day within ``span_days`` either side of ``start_of_care``; else the first
+    after it; else the first day with another within ``span_days`` after it; else the first.
+    """
+    if start_of_care is not None:
+        near = start_of_care - timedelta(days=span_days)
+        after = [day for day in days if day >= near]
+        if after:
+            return after[0]
+    for day, following in zip(days, days[1:], strict=False):
+        if (following - day).days < span_days:
+            return day
+    return days[0]
+
+
+def baseline_window(
+    points: Sequence[Point],
+    *,
+    span_days: int,
+    start_of_care: date | None = None,
+    before: date | None = None,
+) -> Window:
+    """The mean of the first 7 days with values within ``span_days`` of :func:`care_anchor`.
+
+    Only days before ``before`` (the current week) when there are any; with none, the
+    baseline overlaps the current week and the verdict is "too early".
+    """
+    start = care_anchor([p.day for p in points], span_days=span_days, start_of_care=start_of_care)
+    near = [p for p in points if 0 <= (p.day - start).days < span_days]
+    earlier = [p for p in near if before is None or p.day < before]
+    first = (earlier or near)[:WINDOW_DAYS]
     return Window(
         start=first[0].day,
         end=first[-1].day,
@@ -539,7 +583,7 @@ def _see_a_clinician(
         )
     weeks = int(knowledge.threshold(ThresholdId.NO_IMPROVEMENT_WEEKS))
     pains = [metrics[m] for m in PAIN_METRICS if m in metrics]
-    first = min((series[p.metric][0].day for p in pains), default=None)
+    first = min((p.baseline.start for p in pains), default=None)  # not a stray older record
     if (
         first is not None
         and (as_of - first).days >= 7 * weeks

@@ -159,7 +159,7 @@ def _charts(data: ReportData) -> dict[str, Any]:
                 "missing": chart.missing,
                 "next_step": chart.next_step,
             }
-            for chart in shown.charts
+            for chart in (shown.charts if shown.nothing is None else [])
         ],
     }
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -28,13 +28,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import ThresholdId
+from psoas.content.words import say
 from psoas.core.assessment import Assessment, assess
 from psoas.core.gates import Pause, describe_pause
 from psoas.core.measures import (
     CheckIn,
+    DayToConfirm,
     Measurement,
     check_done_in_plan,
     check_not_in_future,
+    day_to_confirm,
+    first_day_unconfirmed,
     kept_within_bounds,
 )
 from psoas.core.measures import parse_check_ins as parse_check_ins  # the faces' batch readers
@@ -45,13 +50,14 @@ from psoas.core.progress import (
     Progress,
     RecommendationKind,
     SessionEffect,
+    care_anchor,
     compute_progress,
     plan_span,
 )
 from psoas.core.records import checked_person_label
 from psoas.core.session_records import Ratings, SessionStatus
 from psoas.documents import read_document
-from psoas.errors import FieldProblem, InvalidValues, UnknownId
+from psoas.errors import FieldProblem, InvalidValues, UnconfirmedDay, UnknownId
 from psoas.services import gates
 from psoas.services.caching import SingleFlightCache, StoredDocument
 from psoas.store import Database
@@ -112,6 +118,14 @@ def record_measurements(
     documents = [measurement.to_document() for measurement in measurements]
     with database.transaction() as session:
         person_row = repo.lock_person(session, label=checked_person_label(person))
+        _check_confirmed_days(
+            session,
+            person_row,
+            [(m.taken_on, m.backfill) for m in measurements],
+            field="taken_on",
+            today=today,
+            source=source,
+        )
         references = gates.pain_references(session, person_row)
         for measurement, document in zip(measurements, documents, strict=True):
             repo.save_measurement(
@@ -150,6 +164,14 @@ def record_check_ins(
     stored = []
     with database.transaction() as session:
         person_row = repo.lock_person(session, label=checked_person_label(person))
+        _check_confirmed_days(
+            session,
+            person_row,
+            [(c.day, c.backfill) for c in check_ins],
+            field="day",
+            today=today,
+            source=source,
+        )
         context = gates.write_context(session, person_row, store_serial=database.serial)
         screen, references = context.screen, context.references
         if any(check_in.done for check_in in check_ins):
@@ -208,6 +230,111 @@ def record_check_ins(
         plan_version=screened_plan,
         paused=_described(pauses),
     )
+
+
+def check_days_confirmed(
+    database: Database,
+    *,
+    person: str,
+    days: Sequence[date],
+    field: str,
+    today: date,
+    source: str,
+) -> None:
+    """Before asking for a record's values: refuse a day that needs confirming, as storing would.
+
+    A face that asks its questions one by one asks for the confirmation first.
+    """
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=checked_person_label(person))
+        _refuse_unconfirmed(
+            [(day, None) for day in days],
+            field=field,
+            today=today,
+            source=source,
+            start=lambda: start_of_care(session, person_row) if person_row else None,
+        )
+
+
+def confirm_before(database: Database, *, person: str, today: date) -> date:
+    """The earliest day a record can be dated without confirming it (a form asks before it)."""
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=checked_person_label(person))
+        began = start_of_care(session, person_row) if person_row else None
+    days_back = int(load_knowledge_base().threshold(ThresholdId.BACKFILL_CONFIRM_DAYS))
+    return first_day_unconfirmed(today=today, start_of_care=began, days_back=days_back)
+
+
+def _check_confirmed_days(
+    session: Session,
+    person_row: PersonRow,
+    records: Sequence[tuple[date, bool | None]],
+    *,
+    field: str,
+    today: date,
+    source: str,
+) -> None:
+    """In a write, under the person's lock: refuse a day that needs confirming (nothing stored)."""
+    _refuse_unconfirmed(
+        records,
+        field=field,
+        today=today,
+        source=source,
+        start=lambda: start_of_care(session, person_row),
+    )
+
+
+def _refuse_unconfirmed(
+    records: Sequence[tuple[date, bool | None]],
+    *,
+    field: str,
+    today: date,
+    source: str,
+    start: Callable[[], date | None],
+) -> None:
+    """Refuse a record whose day needs confirming (``backfill``) and is not confirmed.
+
+    A day more than 60 days back or before the first intake (``backfill_confirm_days``,
+    :func:`psoas.core.measures.day_to_confirm`) needs ``backfill: true``. The error names
+    the first such record's ``field`` and ``backfill``, and holds every such day.
+    ``start`` reads the start of care, only when a day before today is given.
+    """
+    open_days = [(n, day) for n, (day, confirmed) in enumerate(records) if not confirmed]
+    if not open_days or all(day >= today for _, day in open_days):
+        return  # today's check-in, the usual write, reads nothing more
+    knowledge = load_knowledge_base()
+    days_back = int(knowledge.threshold(ThresholdId.BACKFILL_CONFIRM_DAYS))
+    began = start()
+    found = [
+        (n, day, why)
+        for n, day in open_days
+        if (why := day_to_confirm(day, today=today, start_of_care=began, days_back=days_back))
+    ]
+    if not found:
+        return
+    n, day, why = found[0]
+    reason = (
+        say("checkin.day_long_ago", day=day.isoformat(), limit=days_back)
+        if why is DayToConfirm.LONG_AGO
+        else say("checkin.day_before_care", day=day.isoformat(), start=_iso(began))
+    )
+    problems = [
+        FieldProblem(field, reason),
+        FieldProblem("backfill", say("checkin.backfill_needed", day=day.isoformat())),
+    ]
+    raise UnconfirmedDay(
+        _item_source(source, n, len(records)), problems, [found_day for _, found_day, _ in found]
+    )
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def start_of_care(session: Session, person_row: PersonRow) -> date | None:
+    """The day of the person's first intake (where the baseline is anchored); None before one."""
+    first = repo.first_intake_at(session, person_id=person_row.id)
+    return first.astimezone().date() if first else None
 
 
 def apply_progress_rules(database: Database, *, person: str, today: date) -> RulesOutcome:
@@ -395,7 +522,7 @@ def find_person(session: Session, person: str) -> PersonRow:
 
 
 def _progress_inputs(
-    session: Session, person_row: PersonRow
+    session: Session, person_row: PersonRow, start: date | None
 ) -> tuple[list[Measurement], list[CheckIn], list[SessionEffect], list[PlanSpan]]:
     """Everything stored that progress is computed from, as core types."""
     measurements = kept_within_bounds(
@@ -415,10 +542,14 @@ def _progress_inputs(
         plan_span(Plan.model_validate(row.document), row.created_at.astimezone().date())
         for row in repo.plans_of(session, person_id=person_row.id)
     ]
-    tracked = [m.taken_on for m in measurements] + [c.day for c in check_ins]
-    if spans and tracked and min(tracked) < spans[0].since:
-        # A history imported after the plan was saved: the first plan counts from its start.
-        spans[0] = spans[0].model_copy(update={"since": min(tracked)})
+    tracked = sorted({m.taken_on for m in measurements} | {c.day for c in check_ins})
+    if spans and tracked:
+        # A history imported after the plan was saved: the first plan counts from where the
+        # baseline starts (not from a stray record years before it).
+        span_days = int(load_knowledge_base().threshold(ThresholdId.BASELINE_SPAN_DAYS))
+        begins = care_anchor(tracked, span_days=span_days, start_of_care=start)
+        if begins < spans[0].since:
+            spans[0] = spans[0].model_copy(update={"since": begins})
     return measurements, check_ins, effects, spans
 
 
@@ -435,7 +566,8 @@ def _effect(row: repo.SessionRatings) -> SessionEffect:
 
 
 def _progress(session: Session, person_row: PersonRow, today: date, since: date | None) -> Progress:
-    measurements, check_ins, effects, spans = _progress_inputs(session, person_row)
+    start = start_of_care(session, person_row)
+    measurements, check_ins, effects, spans = _progress_inputs(session, person_row, start)
     return compute_progress(
         measurements=measurements,
         check_ins=check_ins,
@@ -445,6 +577,7 @@ def _progress(session: Session, person_row: PersonRow, today: date, since: date 
         as_of=today,
         since=since,
         release=gates.status_in(session, person_row, today),
+        start_of_care=start,
     )
 
 

@@ -260,6 +260,17 @@ def intakes_of(session: Session, *, person_id: int) -> list[IntakeRow]:
     return list(session.scalars(query))
 
 
+def first_intake_at(session: Session, *, person_id: int) -> datetime | None:
+    """When the person's first intake was stored (the start of care); None before any."""
+    query = (
+        select(IntakeRow.created_at)
+        .where(IntakeRow.person_id == person_id)
+        .order_by(IntakeRow.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def assessments_of(session: Session, *, person_id: int) -> list[AssessmentRow]:
     """A person's assessments, oldest first."""
     query = (

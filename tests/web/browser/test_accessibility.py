@@ -49,7 +49,8 @@ def seed(server: Server) -> int:
         ("check-ins.yaml", "api/v1/check-ins"),
     ):
         documents = yaml.safe_load((EXAMPLES / "history" / name).read_text())
-        post(server, path, json.loads(json.dumps(documents, default=str)))
+        confirmed = [{**document, "backfill": True} for document in documents]  # before the intake
+        post(server, path, json.loads(json.dumps(confirmed, default=str)))
     opened = post(server, "api/v1/sessions", {"minutes": 10, "before": {"low_back_pain": 5}})
     return int(opened["id"])
 

@@ -38,7 +38,7 @@ from psoas.content.models import (
 )
 from psoas.content.names import listed_name, name_of
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
-from psoas.content.words import say
+from psoas.content.words import say, topic_words
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
@@ -257,10 +257,13 @@ def track(request: Request, database: DatabaseDep, person: PersonDep) -> HTMLRes
     """The daily check-in and the fuller measures, both posted by the page's script."""
     plan = tracking.current_plan(database, person=person)
     thomas = load_knowledge_base().measure(MetricId.THOMAS_HIP_ANGLE_LEFT)
+    today = date.today()
     return render(
         request,
         "track.html.j2",
-        today=date.today().isoformat(),
+        today=today.isoformat(),
+        confirm_before=tracking.confirm_before(database, person=person, today=today).isoformat(),
+        words=topic_words("checkin"),
         countable=[(item.technique, item.title) for item in _due(plan)],
         red_flags=_red_flags(),
         problems=[

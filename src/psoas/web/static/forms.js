@@ -6,11 +6,15 @@
  * "not sure" radio sends nothing), list (a fieldset of checkboxes), choice (radios whose
  * data-sets hold the fields each answer sets, as JSON) or checklist (tick what applies:
  * ticked items are true; once anything is ticked, or "None of these", the rest are false,
- * unless "Not sure" is ticked, which leaves them open). Blank answers are left out, so
+ * unless "Not sure" is ticked, which leaves them open) or flag (one checkbox, sent as true
+ * when ticked). Blank answers are left out, so
  * they stay "not known". Repeated rows
  * live in a [data-list] container; their inputs carry data-key and get their numbered
  * data-field (lifestyle.activities.0.kind) when the form is sent, so the server's
- * problems land next to the right input. Nothing here is inline: the page's content
+ * problems land next to the right input. A radio with aria-controls shows the part it
+ * names when it has data-reveals, and hides and clears it otherwise; a date input with
+ * data-confirm-before shows the confirmation it controls for an earlier day. A field the
+ * server asks about is shown. Nothing here is inline: the page's content
  * security policy allows scripts from this server only.
  */
 "use strict";
@@ -27,6 +31,7 @@
 
   function valueOf(element) {
     const type = element.dataset.type;
+    if (type === "flag") return element.checked ? true : undefined;
     if (type === "list") {
       const checked = Array.from(element.querySelectorAll("input:checked"), (box) => box.value);
       return checked.length ? checked : undefined;
@@ -116,6 +121,30 @@
     }
   });
 
+  // Show or hide a part of the form; what is hidden is cleared, so it is never sent unseen.
+  function reveal(part, shown) {
+    part.hidden = !shown;
+    if (!shown) part.querySelectorAll("input:checked").forEach((box) => { box.checked = false; });
+  }
+
+  document.addEventListener("change", (event) => {
+    const radio = event.target;
+    if (radio.type !== "radio" || !radio.checked || !radio.getAttribute("aria-controls")) return;
+    const part = document.getElementById(radio.getAttribute("aria-controls"));
+    if (part) reveal(part, "reveals" in radio.dataset);
+  });
+
+  // A day before the first one storable unconfirmed (ISO dates compare as text) asks first.
+  function checkDay(input) {
+    const part = document.getElementById(input.getAttribute("aria-controls"));
+    if (part) reveal(part, input.value !== "" && input.value < input.dataset.confirmBefore);
+  }
+
+  document.querySelectorAll("input[data-confirm-before]").forEach((input) => {
+    input.addEventListener("input", () => checkDay(input));
+    input.addEventListener("change", () => checkDay(input));
+  });
+
   function targetOf(form, field) {
     let path = field;
     while (path) {
@@ -178,6 +207,8 @@
     problems.forEach((problem) => {
       const target = targetOf(form, problem.field);
       const item = element("li");
+      const hiddenPart = target && target.closest("[hidden]");
+      if (hiddenPart) hiddenPart.hidden = false;  // the server asks about it: show it
       if (target) {
         markProblem(target, problem.problem);
         const focusable = target.tagName === "FIELDSET" ? target.querySelector("input") : target;
