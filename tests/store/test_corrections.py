@@ -20,7 +20,7 @@ from tests.factories import intake
 from tests.store.test_concurrency import _all_at_once
 
 TODAY = date.today()  # the gates count ratings from the day of the screen (today)
-NONE_LISTED = {"done": [], "red_flags": [], "adverse_events": []}
+NONE_LISTED: dict[str, list[str]] = {"done": [], "red_flags": [], "adverse_events": []}
 
 
 def _log(database: Database, day: date, person: str = "me", **values: object) -> int:
