@@ -26,7 +26,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.content import load_knowledge_base
+from psoas.content.vocabulary import AdverseEventId, MetricId, QuestionId, RedFlagId
 from psoas.content.words import say
 from psoas.core.assessment import Assessment
 from psoas.core.gates import PAIN_METRICS
@@ -46,7 +47,14 @@ from psoas.core.records import (
 )
 from psoas.core.session_records import Ratings
 from psoas.core.validation import validate_document
-from psoas.errors import ConflictsWithRecord, FieldProblem, InputError, InvalidDocument, UnknownId
+from psoas.errors import (
+    ConflictsWithRecord,
+    ContentError,
+    FieldProblem,
+    InputError,
+    InvalidDocument,
+    UnknownId,
+)
 from psoas.services import gates
 from psoas.services.tracking import _current_plan, _described, screen_again
 from psoas.store import Database
@@ -78,6 +86,8 @@ class ChangeOutcome:
     """Why release was paused by this change, in words."""
     release_allowed: bool | None = None
     """Whether self-release may go ahead after a new screen (None: no new screen)."""
+    holds: list[str] = field(default_factory=list)
+    """After a new screen, every reason self-release may not go ahead, in words."""
 
 
 def kind_name(kind: RecordKind) -> str:
@@ -226,6 +236,70 @@ def trail(database: Database, *, person: str) -> list[RecordChange]:
         ]
 
 
+def describe(change: RecordChange) -> str:
+    """What a change did, in words: each field that changed, from what to what."""
+    if change.result is None:
+        return say("history.change_deleted")
+    words = [
+        say("history.change_field", field=_field_name(name), old=old, new=new)
+        for name, old, new in _differences(change.replaced, change.result)
+    ]
+    if not words and change.undoes is not None:
+        return say("history.change_restored")
+    return "; ".join(words) or say(f"history.action_{change.action.value}")
+
+
+def _differences(
+    old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = ""
+) -> list[tuple[str, str, str]]:
+    found = []
+    for name in dict.fromkeys([*old, *new]):
+        if name == "schema" or old.get(name) == new.get(name):
+            continue
+        before, after = old.get(name), new.get(name)
+        if isinstance(before, Mapping | None) and isinstance(after, Mapping | None):
+            if isinstance(before, Mapping) or isinstance(after, Mapping):
+                label = f"{prefix}{_field_name(name)} "
+                found += [
+                    (f"{label}{_field_name(field)}", was, now)
+                    for field, was, now in _differences(before or {}, after or {})
+                ]
+                continue
+        found.append((f"{prefix}{name}", _value(name, before), _value(name, after)))
+    return found
+
+
+def _field_name(name: str) -> str:
+    if " " in name:  # already in words (a session's "before low back pain")
+        return name
+    try:
+        return say(f"history.field_{name}")
+    except ContentError:
+        return name.replace("_", " ")
+
+
+def _value(name: str, value: Any) -> str:
+    if value is None or value == []:
+        return say("history.nothing")
+    if isinstance(value, list):
+        return ", ".join(_item(name, item) for item in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _item(name: str, item: Any) -> str:
+    knowledge = load_knowledge_base()
+    if name == "red_flags":
+        return knowledge.question(QuestionId(item)).short
+    if name == "adverse_events":
+        return knowledge.adverse_event(AdverseEventId(item)).label
+    if name == "done":
+        found = [t.name for t in knowledge.techniques if t.id == item]
+        return found[0] if found else str(item)
+    return str(item)
+
+
 def _with_undid(outcome: ChangeOutcome, undid: ChangeAction) -> ChangeOutcome:
     return replace(outcome, undid=undid)
 
@@ -303,6 +377,7 @@ class _Effects:
     withdrawn: list[RedFlagId] = field(default_factory=list)
     paused: list[str] = field(default_factory=list)
     release_allowed: bool | None = None
+    holds: list[str] = field(default_factory=list)
 
     def outcome(
         self,
@@ -324,6 +399,7 @@ class _Effects:
             withdrawn=self.withdrawn,
             paused=self.paused,
             release_allowed=self.release_allowed,
+            holds=self.holds,
         )
 
 
@@ -409,11 +485,15 @@ def _safety_effects(
         rescreen = screened[0] if screened is not None else rescreen
         sign_pause = gates.pause_for_warning_signs(session, person_row, added, day=new_check_in.day)
         pauses += [sign_pause] if sign_pause is not None else []
-    allowed = None
-    if rescreen is not None:
-        allowed = gates.status_in(session, person_row, today).allowed
+    if rescreen is None:
+        return _Effects(withdrawn=withdrawn, paused=_described(pauses))
+    status = gates.status_in(session, person_row, today)
     return _Effects(
-        rescreen=rescreen, withdrawn=withdrawn, paused=_described(pauses), release_allowed=allowed
+        rescreen=rescreen,
+        withdrawn=withdrawn,
+        paused=_described(pauses),
+        release_allowed=status.allowed,
+        holds=[hold.message for hold in status.holds],
     )
 
 
