@@ -167,7 +167,7 @@ def _show(outcome: corrections.ChangeOutcome, *, json_output: bool) -> None:
         console.print(say(f"history.{outcome.action.value}", kind=kind, id=outcome.record_id))
     if outcome.withdrawn and outcome.release_allowed:
         console.print(say("history.withdrawn"))
-    elif outcome.withdrawn:
+    elif outcome.withdrawn and outcome.release_allowed is False:
         reasons = " ".join(outcome.holds)
         console.print(escape(say("history.withdrawn_still_held", reasons=reasons)))
     for line in outcome.paused:

@@ -236,6 +236,56 @@ def trail(database: Database, *, person: str) -> list[RecordChange]:
         ]
 
 
+@dataclass(frozen=True)
+class Editable:
+    """A current check-in, measurement or session, with what a correction form shows."""
+
+    kind: RecordKind
+    id: int
+    state: dict[str, Any]
+    """As :func:`psoas.store.repository.record_state` gives it."""
+    signs: list[tuple[str, str]] = field(default_factory=list)
+    """A check-in's warning signs: each id with its words."""
+
+
+def editable(database: Database, *, person: str) -> dict[tuple[RecordKind, int], Editable]:
+    """The person's current check-ins, measurements and sessions by kind and id (none: {})."""
+    knowledge = load_knowledge_base()
+    found: dict[tuple[RecordKind, int], Editable] = {}
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=person)
+        if person_row is None:
+            return found
+        rows: list[tuple[RecordKind, repo.ChangeableRow]] = [
+            *(
+                (RecordKind.CHECK_IN, r)
+                for r in repo.check_ins_of(session, person_id=person_row.id)
+            ),
+            *(
+                (RecordKind.MEASUREMENT, r)
+                for r in repo.measurements_of(session, person_id=person_row.id)
+            ),
+            *((RecordKind.SESSION, r) for r in repo.sessions_of(session, person_id=person_row.id)),
+        ]
+        for kind, row in rows:
+            state = repo.record_state(row)
+            signs = [
+                (sign, knowledge.question(QuestionId(sign)).short)
+                for sign in (state.get("red_flags") or [] if kind is RecordKind.CHECK_IN else [])
+            ]
+            found[(kind, row.id)] = Editable(kind, row.id, state, signs)
+    return found
+
+
+def can_undo(database: Database, *, person: str) -> bool:
+    """Whether the person has a correction or deletion to undo."""
+    with database.reading() as session:
+        person_row = repo.find_person(session, label=person)
+        return person_row is not None and (
+            repo.last_change(session, person_id=person_row.id) is not None
+        )
+
+
 def describe(change: RecordChange) -> str:
     """What a change did, in words: each field that changed, from what to what."""
     if change.result is None:

@@ -98,9 +98,80 @@ class ChangeReport(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class Correction(BaseModel):
+    """A correction of a check-in, measurement or session: the fields to change, and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    changes: dict[str, Any] = Field(min_length=1)
+    """The fields given replace the stored ones (null clears one); of a session, only
+    ``before`` and ``after`` (its ratings). A check-in's day cannot change."""
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class Deletion(BaseModel):
+    """A deletion of a check-in, measurement or session (kept in the trail), and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class UndoRequest(BaseModel):
+    """Undo the newest correction or deletion not undone yet (nothing else is read)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChangeDone(BaseModel):
+    """What a correction, deletion or undo did."""
+
+    change: int
+    """The id of the change in the trail."""
+    kind: Literal["check_in", "measurement", "session"]
+    id: int
+    action: Literal["corrected", "deleted", "restored"]
+    record: dict[str, Any] | None
+    """The record as it is now (null: deleted)."""
+    message: str
+    """What happened, in words."""
+    release_allowed: bool | None
+    """After a new screen (a warning sign withdrawn or added): whether release may go ahead."""
+    holds: list[str]
+    """After a new screen: every reason release may not go ahead."""
+    paused: list[str]
+    """Why this change paused release, if it did."""
+
+
+class TrailEntry(BaseModel):
+    """One correction, deletion or undo of a record."""
+
+    id: int
+    kind: Literal["check_in", "measurement", "session"]
+    record_id: int
+    action: Literal["corrected", "deleted", "restored"]
+    changed_at: str
+    reason: str | None
+    replaced: dict[str, Any]
+    result: dict[str, Any] | None
+    undoes: int | None
+    description: str
+
+
 REQUEST_MODELS: dict[str, type[BaseModel]] = {
     model.__name__: model
-    for model in (Intake, Measurement, CheckIn, SessionRequest, Checkpoint, Aftermath, ChangeReport)
+    for model in (
+        Intake,
+        Measurement,
+        CheckIn,
+        SessionRequest,
+        Checkpoint,
+        Aftermath,
+        ChangeReport,
+        Correction,
+        Deletion,
+        UndoRequest,
+    )
 }
 """Every request body, by the name its schema has in the document's components."""
 

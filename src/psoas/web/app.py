@@ -45,7 +45,7 @@ from psoas.web.problems import (
     error_responses,
     status_of,
 )
-from psoas.web.routes import intake, library, pages, session_page, sessions, tracking
+from psoas.web.routes import corrections, intake, library, pages, session_page, sessions, tracking
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -103,7 +103,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.middleware("http")(_guard)  # outermost: a foreign Host is refused before anything else
     static = resources.files("psoas.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (intake, sessions, tracking, library):
+    for module in (intake, sessions, tracking, library, corrections):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(session_page.router)

@@ -36,6 +36,7 @@ from psoas.content.models import (
     Tool,
 )
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.content.words import say
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
@@ -101,6 +102,7 @@ templates.env.filters["words"] = _words
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label
+templates.env.globals["say"] = say
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -236,15 +238,31 @@ def history_page(request: Request, database: DatabaseDep, person: PersonDep) -> 
         (label, [entry for entry in newest_first if entry.kind is kind])
         for kind, label in HISTORY_SECTIONS
     ]
+    from psoas.services import corrections  # only this page lists what can be changed
+
     return render(
         request,
         "history.html.j2",
         sections=sections,
+        editable=corrections.editable(database, person=person),
+        can_undo=corrections.can_undo(database, person=person),
+        trail=_trail(database, person) if entries else [],
         progress=_progress(database, person) if entries else None,
         has_screen=any(entry.kind is RecordKind.ASSESSMENT for entry in entries),
         has_plan=any(entry.kind is RecordKind.PLAN for entry in entries),
         zone=reminders.local_zone_name(),
     )
+
+
+def _trail(database: Database, person: str) -> list[tuple[Any, str]]:
+    """The person's changes, newest first, each with what it did in words."""
+    from psoas.services import corrections
+
+    try:
+        changes = corrections.trail(database, person=person)
+    except UnknownId:
+        return []
+    return [(change, corrections.describe(change)) for change in reversed(changes)]
 
 
 def _history(database: Database, person: str) -> list[HistoryEntry]:
