@@ -44,6 +44,9 @@ def correct(
     changes = {name: value for name, value in fields.items() if value is not None}
     for setting in settings:
         _apply(changes, setting)
+    if not changes:
+        problem = FieldProblem("(options)", say("history.nothing_given"))
+        raise InvalidDocument("command line", [problem])
     with store(load_settings()) as database:
         outcome = corrections.correct(
             database,

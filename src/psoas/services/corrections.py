@@ -51,7 +51,6 @@ from psoas.errors import (
     ConflictsWithRecord,
     ContentError,
     FieldProblem,
-    InputError,
     InvalidDocument,
     UnknownId,
 )
@@ -113,15 +112,14 @@ def correct(
     """
     source = f"{kind_name(kind)} {record_id}"
     reason = _checked_reason(reason, source=source)
-    if not changes:
-        raise InvalidDocument(source, [FieldProblem("values", say("history.nothing_given"))])
     with database.transaction() as session:
         person_row = _locked(session, person)
         row = _record(session, person_row, kind, record_id)
         replaced = repo.record_state(row)
         result = _corrected(kind, replaced, changes, today=today, source=source)
         if result == replaced:
-            raise InvalidDocument(source, [FieldProblem("values", say("history.nothing_changed"))])
+            problem = FieldProblem("values", say("history.nothing_changed"))
+            raise ConflictsWithRecord(source, [problem])
         if kind is RecordKind.CHECK_IN and changes.get("done"):
             plan = _current_plan(session, person_row)
             in_plan = [item.technique for item in plan.items] if plan else []
@@ -178,7 +176,9 @@ def undo(database: Database, *, person: str, today: date) -> ChangeOutcome:
         person_row = _locked(session, person)
         last = repo.last_change(session, person_id=person_row.id)
         if last is None:
-            raise InputError(say("history.nothing_to_undo"))
+            raise ConflictsWithRecord(
+                "undo", [FieldProblem("change", say("history.nothing_to_undo"))]
+            )
         kind = RecordKind(last.record_kind)
         source = f"{kind_name(kind)} {last.record_id}"
         row = repo.changeable_record(
@@ -397,7 +397,27 @@ def _corrected(
     today: date,
     source: str,
 ) -> dict[str, Any]:
-    """The record with ``changes`` applied, checked against its contract."""
+    """The record with ``changes`` applied, checked against its contract.
+
+    Values each right on their own that make a record its contract refuses, together
+    with what is stored (every value cleared, a day moved), conflict with the record.
+    """
+    try:
+        return _applied(kind, replaced, changes, today=today, source=source)
+    except ConflictsWithRecord:
+        raise
+    except InvalidDocument as error:
+        raise ConflictsWithRecord(error.source, error.problems) from None
+
+
+def _applied(
+    kind: RecordKind,
+    replaced: dict[str, Any],
+    changes: Mapping[str, Any],
+    *,
+    today: date,
+    source: str,
+) -> dict[str, Any]:
     if kind is RecordKind.CHECK_IN:
         if "day" in changes and str(changes["day"]) != replaced.get("day"):
             raise InvalidDocument(source, [FieldProblem("day", say("history.day_fixed"))])

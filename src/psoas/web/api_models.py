@@ -9,7 +9,7 @@ which name every bad field; these models only say what those parsers accept.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -17,7 +17,7 @@ from psoas.core.assessment import Assessment
 from psoas.core.gates import ReleaseStatus
 from psoas.core.intake import Intake
 from psoas.core.measures import CheckIn, Measurement
-from psoas.core.session_records import Aftermath, Checkpoint, SessionRecord
+from psoas.core.session_records import Aftermath, Checkpoint, Ratings, SessionRecord
 from psoas.web.session_requests import SessionRequest
 
 
@@ -98,15 +98,56 @@ class ChangeReport(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class Correction(BaseModel):
-    """A correction of a check-in, measurement or session: the fields to change, and why."""
+def _changes_of(model: type[BaseModel], name: str, *, fixed: str) -> type[BaseModel]:
+    """The fields of ``model`` that a correction may give, each optional (null clears it)."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        if field_name in ("schema_id", fixed):
+            continue
+        kept: Any = info.annotation
+        if info.metadata:  # the field's own checks (a range, distinct items)
+            kept = Annotated[kept, *info.metadata]
+        fields[field_name] = (kept | None, None)
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=f"The fields of a {fixed and name[:-7].lower()} to change (null clears one).",
+        **fields,
+    )
+
+
+CheckInChanges = _changes_of(CheckIn, "CheckInChanges", fixed="day")
+MeasurementChanges = _changes_of(Measurement, "MeasurementChanges", fixed="taken_on")
+
+
+class SessionChanges(BaseModel):
+    """The ratings of a session to change (null clears one)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    changes: dict[str, Any] = Field(min_length=1)
-    """The fields given replace the stored ones (null clears one); of a session, only
-    ``before`` and ``after`` (its ratings). A check-in's day cannot change."""
-    reason: str | None = Field(default=None, max_length=500)
+    before: Ratings | None = None
+    after: Ratings | None = None
+
+
+def _correction(changes: type[BaseModel], name: str, what: str) -> type[BaseModel]:
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=f"A correction of a {what}: the fields given replace the stored ones, and why.",
+        changes=(changes, ...),
+        reason=(str | None, Field(default=None, max_length=500)),
+    )
+
+
+CheckInCorrection = _correction(CheckInChanges, "CheckInCorrection", "check-in")
+MeasurementCorrection = _correction(MeasurementChanges, "MeasurementCorrection", "measurement")
+SessionCorrection = _correction(SessionChanges, "SessionCorrection", "session")
+CORRECTIONS = {
+    "check_in": CheckInCorrection,
+    "measurement": MeasurementCorrection,
+    "session": SessionCorrection,
+}
+"""The body of a correction, by the kind of record corrected."""
 
 
 class Deletion(BaseModel):
@@ -168,7 +209,9 @@ REQUEST_MODELS: dict[str, type[BaseModel]] = {
         Checkpoint,
         Aftermath,
         ChangeReport,
-        Correction,
+        CheckInCorrection,
+        MeasurementCorrection,
+        SessionCorrection,
         Deletion,
         UndoRequest,
     )

@@ -18,8 +18,8 @@ from psoas.core.validation import validate_document
 from psoas.services import corrections
 from psoas.services.corrections import ChangeOutcome
 from psoas.web.api_models import (
+    CORRECTIONS,
     ChangeDone,
-    Correction,
     Deletion,
     TrailEntry,
     UndoRequest,
@@ -45,7 +45,7 @@ def _correct_route(kind: RecordKind) -> None:
     @router.patch(
         PATHS[kind],
         response_model=ChangeDone,
-        openapi_extra=json_body("Correction"),
+        openapi_extra=json_body(CORRECTIONS[kind.value].__name__),
         responses=CHANGE,
         operation_id=f"correct_{kind.value}",
         summary=f"Correct a {name}",
@@ -58,14 +58,15 @@ def _correct_route(kind: RecordKind) -> None:
         followups: FollowUpsDep,
     ) -> dict[str, Any]:
         """Correct it: what it replaced is kept in the trail, with when and the reason."""
-        given = validate_document(Correction, body, source="correction")
+        given = validate_document(CORRECTIONS[kind.value], body, source="correction")
+        sent = given.model_dump(mode="json", exclude_unset=True, by_alias=True)
         outcome = corrections.correct(
             database,
             person=person,
             kind=kind,
             record_id=record_id,
-            changes=given.changes,
-            reason=given.reason,
+            changes=sent["changes"],
+            reason=sent.get("reason"),
             today=date.today(),
         )
         followups.after_write(person)
