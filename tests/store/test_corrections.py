@@ -288,7 +288,10 @@ def test_withdrawing_a_sign_another_check_in_still_reports_keeps_release_off(
     corrections.delete(
         database, person="me", kind=RecordKind.CHECK_IN, record_id=wrong, reason=None, today=TODAY
     )
-    assert not _release(database)
+    status = gates.status(database, person="me", today=TODAY)
+    assert not status.allowed
+    # Both the screen and the other check-in's pause still hold it.
+    assert {hold.kind.value for hold in status.holds} == {"screen", "warning_sign"}
 
 
 def test_withdrawing_a_sign_the_answers_hold_keeps_release_off(database: Database) -> None:
