@@ -259,7 +259,10 @@ ChangeableKindArgument = Annotated[
     typer.Argument(help="check-in, measurement or session.", show_default=False),
 ]
 RecordIdArgument = Annotated[
-    int, typer.Argument(help="Its ID, as 'psoas history' shows it.", min=1, show_default=False)
+    int,
+    typer.Argument(
+        help="Its ID, as 'psoas history' shows it.", min=1, max=2**31 - 1, show_default=False
+    ),
 ]
 ReasonOption = Annotated[
     str | None,

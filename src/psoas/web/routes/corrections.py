@@ -25,12 +25,12 @@ from psoas.web.api_models import (
     UndoRequest,
     json_body,
 )
-from psoas.web.deps import DatabaseDep, FollowUpsDep, JsonBody, PersonDep
+from psoas.web.deps import LARGEST_ID, DatabaseDep, FollowUpsDep, JsonBody, PersonDep
 from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 
 router = APIRouter(tags=["history"], responses=error_responses(*ALWAYS))
 
-RecordId = Annotated[int, Path(ge=1, description="Its id, as the history lists it.")]
+RecordId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="Its id, as the history lists it.")]
 PATHS = {
     RecordKind.CHECK_IN: "/check-ins/{record_id}",
     RecordKind.MEASUREMENT: "/measures/{record_id}",
