@@ -98,6 +98,12 @@ class ChangeReport(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+def _strict_as(model: type[BaseModel]) -> ConfigDict:
+    """The contract's own checks (strict types), without what it adds to its schema."""
+    kept = {k: v for k, v in model.model_config.items() if k not in ("json_schema_extra", "title")}
+    return ConfigDict(**{**kept, "extra": "forbid"})  # type: ignore[typeddict-item]
+
+
 def _changes_of(model: type[BaseModel], name: str, *, fixed: str) -> type[BaseModel]:
     """The fields of ``model`` that a correction may give, each optional (null clears it)."""
     fields: dict[str, Any] = {}
@@ -110,7 +116,7 @@ def _changes_of(model: type[BaseModel], name: str, *, fixed: str) -> type[BaseMo
         fields[field_name] = (kept | None, None)
     return create_model(
         name,
-        __config__=ConfigDict(extra="forbid"),
+        __config__=_strict_as(model),
         __doc__=f"The fields of a {fixed and name[:-7].lower()} to change (null clears one).",
         **fields,
     )

@@ -30,26 +30,21 @@ from psoas.web.problems import ALWAYS, WITH_BODY, error_responses
 
 router = APIRouter(tags=["history"], responses=error_responses(*ALWAYS))
 
-RecordId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="Its id, as the history lists it.")]
 PATHS = {
-    RecordKind.CHECK_IN: "/check-ins/{record_id}",
-    RecordKind.MEASUREMENT: "/measures/{record_id}",
-    RecordKind.SESSION: "/sessions/{record_id}",
+    RecordKind.CHECK_IN: "/history/check-ins/{record_id}",
+    RecordKind.MEASUREMENT: "/history/measures/{record_id}",
+    RecordKind.SESSION: "/history/sessions/{record_id}",
 }
+"""Under /history: the records as the history lists them (/sessions/preview stays apart)."""
 CHANGE = error_responses(*WITH_BODY, 404, 409)
+
+
+RecordId = Annotated[int, Path(ge=1, le=LARGEST_ID, description="Its id, as the history lists it.")]
 
 
 def _correct_route(kind: RecordKind) -> None:
     name = corrections.kind_name(kind)
 
-    @router.patch(
-        PATHS[kind],
-        response_model=ChangeDone,
-        openapi_extra=json_body(CORRECTIONS[kind.value].__name__),
-        responses=CHANGE,
-        operation_id=f"correct_{kind.value}",
-        summary=f"Correct a {name}",
-    )
     def correct(
         record_id: RecordId,
         body: JsonBody,
@@ -72,14 +67,6 @@ def _correct_route(kind: RecordKind) -> None:
         followups.after_write(person)
         return _done(outcome)
 
-    @router.delete(
-        PATHS[kind],
-        response_model=ChangeDone,
-        openapi_extra=json_body("Deletion"),
-        responses=CHANGE,
-        operation_id=f"delete_{kind.value}",
-        summary=f"Delete a {name}",
-    )
     def delete(
         record_id: RecordId,
         body: JsonBody,
@@ -100,13 +87,30 @@ def _correct_route(kind: RecordKind) -> None:
         followups.after_write(person)
         return _done(outcome)
 
+    router.patch(
+        PATHS[kind],
+        response_model=ChangeDone,
+        openapi_extra=json_body(CORRECTIONS[kind.value].__name__),
+        responses=CHANGE,
+        operation_id=f"correct_{kind.value}",
+        summary=f"Correct a {name}",
+    )(correct)
+    router.delete(
+        PATHS[kind],
+        response_model=ChangeDone,
+        openapi_extra=json_body("Deletion"),
+        responses=CHANGE,
+        operation_id=f"delete_{kind.value}",
+        summary=f"Delete a {name}",
+    )(delete)
+
 
 for _kind in PATHS:
     _correct_route(_kind)
 
 
 @router.post(
-    "/undo",
+    "/history/undo",
     response_model=ChangeDone,
     openapi_extra=json_body("UndoRequest"),
     responses=CHANGE,
@@ -121,7 +125,7 @@ def undo(
     return _done(outcome)
 
 
-@router.get("/trail", responses=error_responses(404))
+@router.get("/history/trail", responses=error_responses(404))
 def trail(database: DatabaseDep, person: PersonDep) -> list[TrailEntry]:
     """Every correction, deletion and undo of the person's records, oldest first."""
     return [
