@@ -34,7 +34,8 @@ def test_every_command_and_group_has_a_page() -> None:
     assert {"", "plan", "log", "library", "library list", "session start", "remind export"} <= set(
         PAGES
     )
-    assert len(PAGES) == 22
+    assert {"correct", "delete", "undo"} <= set(PAGES)
+    assert len(PAGES) == 25  # with correct, delete and undo
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy import column, create_engine, func, insert, select, table
 from sqlalchemy.engine import make_url
 
+from psoas.core.records import RecordKind
+from psoas.services import corrections
 from psoas.store import open_database
+from psoas.store import repository as repo
 from psoas.store.database import migrate
 from psoas.store.tables import (
     AssessmentRow,
@@ -175,4 +178,32 @@ def test_the_unique_label_holds_without_a_practitioner(database_url: str) -> Non
             connection.rollback()
         else:  # pragma: no cover - the defect this guards against
             raise AssertionError("a second 'me' was stored")
+    database.close()
+
+
+def test_records_stored_before_0007_stay_current_and_can_be_changed(database_url: str) -> None:
+    """0007 adds ``deleted_at`` (empty) and the trail: older records read and change as new ones."""
+    engine = _engine_at(database_url, "0006")
+    with engine.begin() as connection:
+        person = _person(connection, "me", 1)
+        _records(connection, person, 1)
+    engine.dispose()
+
+    database = open_database(database_url)  # migrates to head
+    with database.reading() as session:
+        assert len(repo.check_ins_of(session, person_id=person)) == 2
+        assert len(repo.measurements_of(session, person_id=person)) == 1
+        (stored,) = repo.sessions_of(session, person_id=person)
+    corrections.delete(
+        database,
+        person="me",
+        kind=RecordKind.SESSION,
+        record_id=stored.id,
+        reason=None,
+        today=date(2026, 11, 30),
+    )
+    with database.reading() as session:
+        assert repo.sessions_of(session, person_id=person) == []
+    (change,) = corrections.trail(database, person="me")
+    assert change.replaced == {"before": None, "after": None, "felt": None, "adverse_events": None}
     database.close()

@@ -26,7 +26,7 @@ from psoas.web.limits import MAX_BODY_BYTES, BodyLimit
 API = "/api/v1"
 ORIGIN = "http://127.0.0.1:8000"
 
-PATH_VALUES = {"session_id": "1", "entry_id": "psoas_major", "name": "pain"}
+PATH_VALUES = {"session_id": "1", "entry_id": "psoas_major", "name": "pain", "record_id": "1"}
 """A value for every path parameter of every route (a new parameter must be added here)."""
 
 

@@ -270,12 +270,153 @@ def history(
     person: Annotated[
         str | None, typer.Option("--person", help="Only this person's records.")
     ] = None,
+    trail: Annotated[
+        bool,
+        typer.Option(
+            "--trail", help="Show the corrections, deletions and undos of a person's records."
+        ),
+    ] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """List what is stored: intakes, assessments, plan versions, sessions, measures, logs."""
+    """List what is stored, each entry with its ID: intakes, assessments, plans, sessions, logs.
+
+    Correct or delete a check-in, measurement or session by its ID with 'psoas correct'
+    and 'psoas delete'; 'psoas undo' takes the last change back.
+    """
+    if trail:
+        from psoas.cli import history_commands
+
+        history_commands.trail(person=person or DEFAULT_PERSON, json_output=json_output)
+        return
     from psoas.cli import commands
 
     commands.history(person=person, json_output=json_output)
+
+
+class ChangeableKind(StrEnum):
+    """What ``psoas correct`` and ``psoas delete`` change."""
+
+    check_in = "check-in"
+    measurement = "measurement"
+    session = "session"
+
+
+ChangeableKindArgument = Annotated[
+    ChangeableKind,
+    typer.Argument(help="check-in, measurement or session.", show_default=False),
+]
+RecordIdArgument = Annotated[
+    int,
+    typer.Argument(
+        help="Its ID, as 'psoas history' shows it.", min=1, max=2**31 - 1, show_default=False
+    ),
+]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option("--reason", help="Why, kept with the change (optional).", show_default=False),
+]
+
+
+@app.command()
+def correct(
+    kind: ChangeableKindArgument,
+    record_id: RecordIdArgument,
+    pain: Annotated[
+        int | None,
+        typer.Option("--pain", min=0, max=10, help="Low back pain, 0-10.", show_default=False),
+    ] = None,
+    hip_pain: Annotated[
+        int | None,
+        typer.Option(min=0, max=10, help="Hip or groin pain, 0-10.", show_default=False),
+    ] = None,
+    stress: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Stress, 0-10.", show_default=False)
+    ] = None,
+    sitting_hours: Annotated[
+        float | None, typer.Option(min=0, max=24, help="Hours sitting.", show_default=False)
+    ] = None,
+    red_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--red-flag",
+            metavar="FLAG",
+            help="The warning signs the check-in should hold (repeat for each; replaces them).",
+            show_default=False,
+        ),
+    ] = None,
+    no_red_flags: Annotated[
+        bool,
+        typer.Option(
+            "--no-red-flags",
+            help="Withdraw every warning sign of the check-in: screens you again without them.",
+        ),
+    ] = False,
+    setting: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="FIELD=VALUE",
+            help="Any other field, e.g. --set after.hip_pain=2 for a session (null clears it).",
+            show_default=False,
+        ),
+    ] = None,
+    reason: ReasonOption = None,
+    person: PersonOption = DEFAULT_PERSON,
+    json_output: JsonFlag = False,
+) -> None:
+    """Correct a check-in, measurement or session by its ID; what it replaced is kept."""
+    from psoas.cli import history_commands
+
+    flags = [] if no_red_flags else red_flag
+    history_commands.correct(
+        kind.value,
+        record_id,
+        fields={
+            "low_back_pain": pain,
+            "hip_pain": hip_pain,
+            "stress": stress,
+            "sitting_hours": sitting_hours,
+            "red_flags": flags,
+        },
+        settings=setting or [],
+        reason=reason,
+        person=person,
+        today=date.today(),
+        json_output=json_output,
+    )
+
+
+@app.command()
+def delete(
+    kind: ChangeableKindArgument,
+    record_id: RecordIdArgument,
+    reason: ReasonOption = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Delete without asking (needed without a terminal).")
+    ] = False,
+    person: PersonOption = DEFAULT_PERSON,
+    json_output: JsonFlag = False,
+) -> None:
+    """Delete a check-in, measurement or session by its ID (kept; 'psoas undo' brings it back)."""
+    from psoas.cli import history_commands
+
+    history_commands.delete(
+        kind.value,
+        record_id,
+        reason=reason,
+        yes=yes,
+        person=person,
+        today=date.today(),
+        json_output=json_output,
+    )
+
+
+@app.command()
+def undo(person: PersonOption = DEFAULT_PERSON, json_output: JsonFlag = False) -> None:
+    """Undo the last correction or deletion (again: the one before it)."""
+    from psoas.cli import history_commands
+
+    history_commands.undo(person=person, today=date.today(), json_output=json_output)
 
 
 @library_app.command("list")

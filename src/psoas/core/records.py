@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,6 +35,36 @@ class HistoryEntry(BaseModel):
     created_at: datetime
     summary: str
     """A short description: the source file, the safety level, the plan version."""
+
+
+class ChangeAction(StrEnum):
+    """What a change did to a check-in, measurement or session."""
+
+    CORRECTED = "corrected"
+    DELETED = "deleted"
+    RESTORED = "restored"
+    """An undo: the record is back as it was before the change undone."""
+
+
+CHANGEABLE_KINDS = (RecordKind.CHECK_IN, RecordKind.MEASUREMENT, RecordKind.SESSION)
+"""The records a person may correct, delete and undo a change of."""
+
+
+class RecordChange(BaseModel):
+    """One entry of the trail: a record as it was, and as the change left it (None: deleted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    kind: RecordKind
+    record_id: int
+    action: ChangeAction
+    changed_at: datetime
+    reason: str | None = None
+    replaced: dict[str, Any]
+    result: dict[str, Any] | None = None
+    undoes: int | None = None
+    """For an undo, the id of the change it undid."""
 
 
 class SavedOutcome(BaseModel):

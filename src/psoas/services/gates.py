@@ -16,6 +16,15 @@ makes those answers the newest, but it neither lifts a pause nor confirms an old
 screen, and the warning signs reported in check-ins since the person last
 answered stay in the screen, so a stale file never hides one.
 
+A warning sign reported by mistake is withdrawn by correcting (or deleting) the
+check-in that reported it: :func:`screen_after_withdrawal` screens again with the
+person's newest own answers plus every warning sign still reported by a current
+check-in since they last answered (``origin = 'withdrawal'``). A warning-sign pause
+recorded before that screen stops holding only when none of its signs is a yes in
+it; every other pause (pain, problems after a session, "something changed") holds
+until the person answers again, as before. So a withdrawal never clears a flag the
+person still has: not one in their answers, not one another check-in reports.
+
 The functions taking a ``Session`` run inside a caller's transaction; the
 others open their own.
 """
@@ -25,7 +34,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -51,7 +60,7 @@ from psoas.core.intake import Intake, parse_intake
 from psoas.services.caching import StoredDocument
 from psoas.store import Database
 from psoas.store import repository as repo
-from psoas.store.tables import AssessmentRow, PersonRow
+from psoas.store.tables import AssessmentRow, PersonRow, ReleasePauseRow
 
 INTAKE_PAIN = {MetricId.LOW_BACK_PAIN: "low_back_pain", MetricId.HIP_PAIN: "hip_pain"}
 """The intake's symptom ratings that pain ratings are compared with."""
@@ -98,8 +107,8 @@ def status_in(session: Session, person_row: PersonRow | None, today: date) -> Re
     pauses: list[RecordedPause] = []
     if person_row is not None and answered is not None:
         pauses = [
-            RecordedPause(pause=Pause.model_validate(row.document), recorded_at=row.recorded_at)
-            for row in repo.pauses_of(session, person_id=person_row.id, after=answered.created_at)
+            RecordedPause(pause=pause, recorded_at=row.recorded_at)
+            for row, pause in _pauses_in_force(session, person_row, after=answered.created_at)
         ]
     return release_status(
         safety=current[1].safety if current else None,
@@ -153,11 +162,99 @@ def _signs_since_answered(session: Session, person_row: PersonRow) -> list[RedFl
     answered = repo.latest_answered_assessment(session, person_id=person_row.id)
     after = answered.created_at if answered else None
     signs: list[RedFlagId] = []
-    for row in repo.pauses_of(session, person_id=person_row.id, after=after):
+    for row, pause in _pauses_in_force(session, person_row, after=after):
         if row.kind == PauseKind.WARNING_SIGN.value:
-            pause = Pause.model_validate(row.document)
             signs += [sign for sign in pause.signs if sign not in signs]
     return signs
+
+
+def _pauses_in_force(
+    session: Session, person_row: PersonRow, *, after: datetime | None
+) -> list[tuple[ReleasePauseRow, Pause]]:
+    """The pauses recorded after ``after``, less the warning signs since withdrawn.
+
+    A warning-sign pause older than the newest withdrawal screen (see the module's
+    docstring) holds only while one of its signs is still a yes in that screen.
+    """
+    rows = repo.pauses_of(session, person_id=person_row.id, after=after)
+    withdrawal = None
+    if any(row.kind == PauseKind.WARNING_SIGN.value for row in rows):
+        withdrawal = repo.latest_screen(session, person_id=person_row.id, origins=[WITHDRAWAL])
+    if withdrawal is not None and after is not None and withdrawal[0].created_at <= after:
+        withdrawal = None
+    still = _red_flags_yes(withdrawal[1].document) if withdrawal is not None else set()
+    kept = []
+    for row in rows:
+        pause = Pause.model_validate(row.document)
+        if (
+            withdrawal is not None
+            and row.kind == PauseKind.WARNING_SIGN.value
+            and row.recorded_at < withdrawal[0].created_at
+            and not any(sign.value in still for sign in pause.signs)
+        ):
+            continue
+        kept.append((row, pause))
+    return kept
+
+
+def _red_flags_yes(document: dict[str, Any]) -> set[str]:
+    flags = document.get("red_flags") or {}
+    return {name for name, answer in flags.items() if answer is True}
+
+
+WITHDRAWAL = "withdrawal"
+"""The origin of a screen made after a warning sign was withdrawn."""
+
+
+def screen_after_withdrawal(
+    session: Session, person_row: PersonRow, *, source: str
+) -> Assessment | None:
+    """Screen again after a check-in's warning sign was withdrawn; None without answers.
+
+    The answers screened are the person's newest own ones (given, or sent again) with
+    every warning sign answered yes that a current check-in, stored since the person
+    last answered, still reports. The screen is stored (``origin = 'withdrawal'``) with
+    a plan made from it; it lifts only the warning-sign pauses none of whose signs is a
+    yes in it (:func:`_pauses_in_force`), never any other pause.
+    """
+    found = repo.latest_screen(session, person_id=person_row.id, origins=["answers", "resubmitted"])
+    if found is None:
+        return None
+    _, intake_row = found
+    answered = repo.latest_answered_assessment(session, person_id=person_row.id)
+    signs: list[RedFlagId] = []
+    for check_in in repo.check_ins_of(session, person_id=person_row.id):
+        if answered is not None and check_in.updated_at <= answered.created_at:
+            continue
+        for flag in check_in.document.get("red_flags") or []:
+            if RedFlagId(flag) not in signs:
+                signs.append(RedFlagId(flag))
+    stored = StoredDocument(intake_row.id, intake_row.content_hash, intake_row.document)
+    intake, _ = _screened(stored)
+    if signs:
+        intake = with_warning_signs(intake, signs, source=source)
+    knowledge = load_knowledge_base()
+    assessment = assess(intake, knowledge)
+    new_intake, _ = repo.save_intake(
+        session, person=person_row, document=intake.to_document(), source=source
+    )
+    assessment_row = repo.save_assessment(
+        session,
+        intake=new_intake,
+        document=assessment.to_document(),
+        safety_level=assessment.safety.level.value,
+        origin=WITHDRAWAL,
+    )
+    from psoas.core.planning import build_plan  # only a withdrawal needs a plan here
+
+    plan = build_plan(intake, assessment, knowledge)
+    repo.save_plan(
+        session,
+        assessment=assessment_row,
+        document=plan.to_document(),
+        safety_level=plan.safety.level.value,
+    )
+    return assessment
 
 
 Screen = tuple[AssessmentRow, Assessment, Intake]

@@ -187,15 +187,17 @@ def record_check_ins(
             ):
                 earlier = repo.check_in_of_day(session, person_id=person_row.id, day=check_in.day)
                 assert earlier is not None  # the person's lock keeps it there
-                whole = CheckIn.model_validate(earlier.document).merged_with(check_in)
-                merged += 1
+                whole = check_in
+                if earlier.deleted_at is None:  # a deleted day is logged afresh
+                    whole = CheckIn.model_validate(earlier.document).merged_with(check_in)
+                    merged += 1
                 document = whole.to_document()
                 repo.save_check_in(
                     session, person=person_row, day=whole.day, document=document, earlier=earlier
                 )
             stored.append(document)
             if check_in.red_flags:
-                screened = _screen_again(session, person_row, check_in)
+                screened = screen_again(session, person_row, check_in)
                 impossible = screened is None
                 if screened is not None:
                     rescreen, screened_plan = screened
@@ -586,7 +588,7 @@ def _item_source(source: str, index: int, count: int) -> str:
     return f"{source}[{index}]" if count > 1 else source
 
 
-def _screen_again(
+def screen_again(
     session: Session, person_row: PersonRow, check_in: CheckIn
 ) -> tuple[Assessment, int | None] | None:
     """Screen again with the new warning signs answered yes; None without a stored screen."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import Executable, bindparam, func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -22,6 +22,7 @@ from psoas.store.tables import (
     MeasurementRow,
     PersonRow,
     PlanRow,
+    RecordChangeRow,
     ReleasePauseRow,
     SessionRow,
     SessionStepRow,
@@ -31,7 +32,14 @@ from psoas.store.tables import (
 __all__ = [
     "SessionRatings",
     "StepEntry",
+    "CHANGEABLE",
     "assessments_of",
+    "changes_of",
+    "changeable_record",
+    "last_change",
+    "record_state",
+    "save_change",
+    "set_record_state",
     "add_check_in",
     "check_in_of_day",
     "check_ins_of",
@@ -120,8 +128,10 @@ def lock_existing_person(session: Session, *, label: str) -> PersonRow | None:
 
 
 def lock_session(session: Session, *, session_id: int) -> SessionRow | None:
-    """A guided session, read after locking its person for this write transaction."""
-    person_id = session.scalar(select(SessionRow.person_id).where(SessionRow.id == session_id))
+    """A guided session (not deleted), read after locking its person for this write transaction."""
+    person_id = session.scalar(
+        select(SessionRow.person_id).where(SessionRow.id == session_id, _CURRENT_SESSION)
+    )
     if person_id is None:
         return None
     session.execute(_LOCKED_BY_ID, {"person_id": person_id})
@@ -167,6 +177,7 @@ _LATEST_PLAN = (
     .order_by(PlanRow.version.desc())
     .limit(1)
 )
+_CURRENT_SESSION = SessionRow.deleted_at.is_(None)
 _CHECK_IN_OF_DAY = select(CheckInRow).where(
     CheckInRow.person_id == bindparam("person_id"), CheckInRow.day == bindparam("day")
 )
@@ -303,9 +314,15 @@ def latest_assessment(
     return session.scalars(query.order_by(AssessmentRow.id.desc()).limit(1)).first()
 
 
-def latest_screen(session: Session, *, person_id: int) -> tuple[AssessmentRow, IntakeRow] | None:
-    """The person's most recent assessment with the intake it was made from (one query)."""
-    found = session.execute(_LATEST_SCREEN, {"person_id": person_id}).first()
+def latest_screen(
+    session: Session, *, person_id: int, origins: Sequence[str] | None = None
+) -> tuple[AssessmentRow, IntakeRow] | None:
+    """The person's most recent assessment (of these ``origins``) with its intake (one query)."""
+    if origins is None:
+        found = session.execute(_LATEST_SCREEN, {"person_id": person_id}).first()
+    else:
+        query = _LATEST_SCREEN.where(AssessmentRow.origin.in_(origins))
+        found = session.execute(query, {"person_id": person_id}).first()
     return (found[0], found[1]) if found is not None else None
 
 
@@ -371,15 +388,16 @@ def create_session(
 
 
 def get_session(session: Session, *, session_id: int) -> SessionRow | None:
-    """One session by id."""
-    return session.get(SessionRow, session_id)
+    """One session by id (None: none, or deleted)."""
+    row = session.get(SessionRow, session_id)
+    return row if row is not None and row.deleted_at is None else None
 
 
 def sessions_of(
     session: Session, *, person_id: int | None = None, newest: int | None = None
 ) -> list[SessionRow]:
     """Every session (or one person's, or only the ``newest`` few), oldest first, with person."""
-    query = select(SessionRow).options(selectinload(SessionRow.person))
+    query = select(SessionRow).options(selectinload(SessionRow.person)).where(_CURRENT_SESSION)
     if person_id is not None:
         query = query.where(SessionRow.person_id == person_id)
     if newest is not None:
@@ -405,7 +423,7 @@ def session_ratings_of(session: Session, *, person_id: int, status: str) -> list
     """
     query = (
         select(SessionRow.id, SessionRow.started_at, SessionRow.before, SessionRow.after)
-        .where(SessionRow.person_id == person_id, SessionRow.status == status)
+        .where(SessionRow.person_id == person_id, SessionRow.status == status, _CURRENT_SESSION)
         .order_by(SessionRow.id)
     )
     return [SessionRatings(*row) for row in session.execute(query)]
@@ -417,7 +435,7 @@ def latest_unfinished_session(
     """The person's newest session still in ``status`` (the one a resume continues)."""
     query = (
         select(SessionRow)
-        .where(SessionRow.person_id == person_id, SessionRow.status == status)
+        .where(SessionRow.person_id == person_id, SessionRow.status == status, _CURRENT_SESSION)
         .order_by(SessionRow.id.desc())
     )
     return session.scalars(query.limit(1)).first()
@@ -529,7 +547,7 @@ def measurements_of(session: Session, *, person_id: int) -> list[MeasurementRow]
     """A person's measurements, by date then by when they were stored."""
     query = (
         select(MeasurementRow)
-        .where(MeasurementRow.person_id == person_id)
+        .where(MeasurementRow.person_id == person_id, MeasurementRow.deleted_at.is_(None))
         .order_by(MeasurementRow.taken_on, MeasurementRow.id)
     )
     return list(session.scalars(query))
@@ -547,6 +565,8 @@ def save_check_in(
 
     The caller merges what it wants kept of the earlier one (:func:`check_in_of_day`), and
     may hand that row (or None: there is none) in as ``earlier`` so it is not read twice.
+    A deleted earlier one is taken back with ``document`` alone (its answers stay in the
+    trail of changes).
     """
     row = check_in_of_day(session, person_id=person.id, day=day) if earlier == "unread" else earlier
     replaced = row is not None
@@ -554,8 +574,10 @@ def save_check_in(
         row = CheckInRow(person_id=person.id, day=day, document=document)
         session.add(row)
     else:
+        replaced = row.deleted_at is None
         row.document = document
         row.updated_at = utc_now()
+        row.deleted_at = None
     session.flush()
     return row, replaced
 
@@ -588,7 +610,7 @@ def _new_check_in(dialect: str) -> Executable:
 
 
 def check_in_of_day(session: Session, *, person_id: int, day: date) -> CheckInRow | None:
-    """The check-in stored for one day, if any."""
+    """The check-in stored for one day, if any (also a deleted one: see ``deleted_at``)."""
     return session.scalars(_CHECK_IN_OF_DAY, {"person_id": person_id, "day": day}).first()
 
 
@@ -639,7 +661,11 @@ def _near_start_queries(fields: tuple[str, ...]) -> tuple[Executable, Executable
     firsts = select(
         *(
             select(day)
-            .where(table.person_id == person_id, table.document[name].as_float().is_not(None))
+            .where(
+                table.person_id == person_id,
+                table.deleted_at.is_(None),
+                table.document[name].as_float().is_not(None),
+            )
             .order_by(day)
             .limit(1)
             .scalar_subquery()
@@ -650,7 +676,10 @@ def _near_start_queries(fields: tuple[str, ...]) -> tuple[Executable, Executable
     near = union_all(
         *(
             select(day.label("day"), *(table.document[name].as_float() for name in fields)).where(
-                table.person_id == person_id, day >= bindparam("start"), day < bindparam("end")
+                table.person_id == person_id,
+                table.deleted_at.is_(None),
+                day >= bindparam("start"),
+                day < bindparam("end"),
             )
             for table, day in sources
         )
@@ -660,7 +689,11 @@ def _near_start_queries(fields: tuple[str, ...]) -> tuple[Executable, Executable
 
 def check_ins_of(session: Session, *, person_id: int) -> list[CheckInRow]:
     """A person's check-ins, oldest day first."""
-    query = select(CheckInRow).where(CheckInRow.person_id == person_id).order_by(CheckInRow.day)
+    query = (
+        select(CheckInRow)
+        .where(CheckInRow.person_id == person_id, CheckInRow.deleted_at.is_(None))
+        .order_by(CheckInRow.day)
+    )
     return list(session.scalars(query))
 
 
@@ -668,8 +701,8 @@ def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
     """A value that changes whenever anything progress (or a page of it) is made of changes.
 
     Counts and newest stamps of check-ins, measurements, sessions, plan versions,
-    assessments and release pauses, in one query of indexed aggregates: far cheaper
-    than the records.
+    assessments, release pauses and changes (a correction, deletion or undo), in one
+    query of indexed aggregates: far cheaper than the records.
     """
     parts = []
     for table, stamp in (
@@ -679,6 +712,7 @@ def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
         (PlanRow, PlanRow.version),
         (AssessmentRow, AssessmentRow.id),
         (ReleasePauseRow, ReleasePauseRow.id),
+        (RecordChangeRow, RecordChangeRow.id),
     ):
         mine = table.person_id == person_id
         parts += [
@@ -686,3 +720,108 @@ def tracking_version(session: Session, *, person_id: int) -> tuple[Any, ...]:
             select(func.max(stamp)).where(mine).scalar_subquery(),
         ]
     return tuple(session.execute(select(*parts)).one())
+
+
+ChangeableRow = CheckInRow | MeasurementRow | SessionRow
+CHANGEABLE: dict[str, type[CheckInRow] | type[MeasurementRow] | type[SessionRow]] = {
+    "check_in": CheckInRow,
+    "measurement": MeasurementRow,
+    "session": SessionRow,
+}
+"""The records a person may correct or delete, by the kind a change names them with."""
+
+_SESSION_STATE = ("before", "after", "felt", "adverse_events")
+"""What of a session a change keeps and restores: the ratings around it and what was felt."""
+
+
+def changeable_record(
+    session: Session, *, person_id: int, kind: str, record_id: int, deleted: bool = False
+) -> ChangeableRow | None:
+    """One of the person's check-ins, measurements or sessions by id (None: not theirs).
+
+    A deleted record is found only when ``deleted`` is true (an undo looks for it).
+    """
+    table = CHANGEABLE[kind]
+    query = select(table).where(table.id == record_id, table.person_id == person_id)
+    if not deleted:
+        query = query.where(table.deleted_at.is_(None))
+    found = session.scalars(query.execution_options(populate_existing=True)).first()
+    return cast(ChangeableRow | None, found)
+
+
+def record_state(row: ChangeableRow) -> dict[str, Any]:
+    """What a change replaces of a record: its document (a session: ratings and what was felt)."""
+    if isinstance(row, SessionRow):
+        return {name: getattr(row, name) for name in _SESSION_STATE}
+    return dict(row.document)
+
+
+def set_record_state(row: ChangeableRow, state: dict[str, Any] | None) -> None:
+    """Put ``state`` (as :func:`record_state` gives it) into the record; None deletes it."""
+    now = utc_now()
+    if state is None:
+        row.deleted_at = now
+    else:
+        row.deleted_at = None
+        if isinstance(row, SessionRow):
+            for name in _SESSION_STATE:
+                setattr(row, name, state.get(name))
+        else:
+            row.document = state
+            if isinstance(row, MeasurementRow):
+                row.taken_on = date.fromisoformat(state["taken_on"])
+    if not isinstance(row, MeasurementRow):
+        row.updated_at = now
+
+
+def save_change(
+    session: Session,
+    *,
+    person_id: int,
+    row: ChangeableRow,
+    kind: str,
+    action: str,
+    result: dict[str, Any] | None,
+    reason: str | None,
+    undoes: RecordChangeRow | None = None,
+) -> RecordChangeRow:
+    """Keep what ``row`` is now in the trail, then change it to ``result`` (None: delete it)."""
+    change = RecordChangeRow(
+        person_id=person_id,
+        record_kind=kind,
+        record_id=row.id,
+        action=action,
+        replaced=record_state(row),
+        result=result,
+        reason=reason,
+        undoes_id=undoes.id if undoes is not None else None,
+    )
+    session.add(change)
+    set_record_state(row, result)
+    session.flush()
+    return change
+
+
+def last_change(session: Session, *, person_id: int) -> RecordChangeRow | None:
+    """The person's newest correction or deletion not undone yet (undos are not counted)."""
+    undo = RecordChangeRow.__table__.alias("undo")
+    query = (
+        select(RecordChangeRow)
+        .where(
+            RecordChangeRow.person_id == person_id,
+            RecordChangeRow.undoes_id.is_(None),
+            ~select(undo.c.id).where(undo.c.undoes_id == RecordChangeRow.id).exists(),
+        )
+        .order_by(RecordChangeRow.id.desc())
+    )
+    return session.scalars(query.limit(1)).first()
+
+
+def changes_of(session: Session, *, person_id: int) -> list[RecordChangeRow]:
+    """Every change to the person's records, oldest first."""
+    query = (
+        select(RecordChangeRow)
+        .where(RecordChangeRow.person_id == person_id)
+        .order_by(RecordChangeRow.id)
+    )
+    return list(session.scalars(query))

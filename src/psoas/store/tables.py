@@ -1,4 +1,5 @@
-"""The tables: practitioners, people, intakes, assessments, plans, sessions, measures, logs, pauses.
+"""The tables: practitioners, people, intakes, assessments, plans, sessions, measures, logs, pauses,
+and the trail of changes to logs, measures and sessions.
 
 Contract documents are kept whole as JSON (the record of what was said and
 concluded, exactly as it was) beside the columns that are queried.
@@ -196,6 +197,8 @@ class SessionRow(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set when the person deleted it: the row stays for the trail, out of every reading."""
 
     person: Mapped[PersonRow] = relationship()
 
@@ -228,10 +231,17 @@ class MeasurementRow(Base):
     taken_on: Mapped[date] = mapped_column(Date, index=True)
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set when the person deleted it: the row stays for the trail, out of every reading."""
 
 
 class CheckInRow(Base):
-    """One day's log (``psoas.checkin/1``); logging the same day again replaces it."""
+    """One day's log (``psoas.checkin/1``); logging the same day again replaces it.
+
+    A deleted day keeps its row (``deleted_at``), so the day stays unique: logging the
+    day again takes the row back with only the new answers (the deleted ones are in the
+    trail, :class:`RecordChangeRow`).
+    """
 
     __tablename__ = "check_ins"
     __table_args__ = (UniqueConstraint("person_id", "day"),)
@@ -242,6 +252,8 @@ class CheckInRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Set when the person deleted it: the row stays for the trail, out of every reading."""
 
 
 class ReleasePauseRow(Base):
@@ -258,3 +270,28 @@ class ReleasePauseRow(Base):
     level: Mapped[str] = mapped_column(String(16))
     document: Mapped[dict[str, Any]] = mapped_column(Document)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class RecordChangeRow(Base):
+    """One correction, deletion or undo of a check-in, measurement or session; never changed.
+
+    ``replaced`` is the record as it was before the change, ``result`` as the change left
+    it (None: deleted). An undo is a change too (action ``restored``), naming the change
+    it undid in ``undoes_id`` (unique: a change is undone at most once).
+    """
+
+    __tablename__ = "record_changes"
+    __table_args__ = (Index("ix_record_changes_person_id_id", "person_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    record_kind: Mapped[str] = mapped_column(String(16))
+    record_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    replaced: Mapped[dict[str, Any]] = mapped_column(Document)
+    result: Mapped[dict[str, Any] | None] = mapped_column(Document)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    undoes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("record_changes.id", ondelete="CASCADE"), unique=True
+    )

@@ -46,6 +46,7 @@ from psoas.web.problems import (
     status_of,
 )
 from psoas.web.routes import (
+    corrections,
     intake,
     library,
     pages,
@@ -111,7 +112,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.middleware("http")(_guard)  # outermost: a foreign Host is refused before anything else
     static = resources.files("psoas.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    for module in (intake, sessions, tracking, library):
+    for module in (intake, sessions, tracking, library, corrections):
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(session_page.router)

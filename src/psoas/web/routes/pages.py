@@ -284,15 +284,31 @@ def history_page(request: Request, database: DatabaseDep, person: PersonDep) -> 
         (label, [entry for entry in newest_first if entry.kind is kind])
         for kind, label in HISTORY_SECTIONS
     ]
+    from psoas.services import corrections  # only this page lists what can be changed
+
     return render(
         request,
         "history.html.j2",
         sections=sections,
+        editable=corrections.editable(database, person=person),
+        can_undo=corrections.can_undo(database, person=person),
+        trail=_trail(database, person) if entries else [],
         progress=_progress(database, person) if entries else None,
         has_screen=any(entry.kind is RecordKind.ASSESSMENT for entry in entries),
         has_plan=any(entry.kind is RecordKind.PLAN for entry in entries),
         zone=reminders.local_zone_name(),
     )
+
+
+def _trail(database: Database, person: str) -> list[tuple[Any, str]]:
+    """The person's changes, newest first, each with what it did in words."""
+    from psoas.services import corrections
+
+    try:
+        changes = corrections.trail(database, person=person)
+    except UnknownId:
+        return []
+    return [(change, corrections.describe(change)) for change in reversed(changes)]
 
 
 def _history(database: Database, person: str) -> list[HistoryEntry]:
