@@ -45,7 +45,15 @@ from psoas.web.problems import (
     error_responses,
     status_of,
 )
-from psoas.web.routes import intake, library, pages, session_page, sessions, tracking
+from psoas.web.routes import (
+    api_docs,
+    intake,
+    library,
+    pages,
+    session_page,
+    sessions,
+    tracking,
+)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -91,7 +99,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="Psoas-release therapy: safety screen, plan, guided sessions and tracking. "
         "It educates and guides; it does not diagnose.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # psoas.web.routes.api_docs serves it, under the CSP
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -107,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(module.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.include_router(session_page.router)
+    api_docs.install(app)
 
     @app.get("/api/v1/health", tags=["meta"], responses=error_responses(400))
     def health() -> Health:

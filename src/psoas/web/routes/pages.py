@@ -36,6 +36,7 @@ from psoas.content.models import (
     Tool,
 )
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
+from psoas.content.words import say
 from psoas.core.intake import ActivityKind, InjuryKind, SurgeryRegion, ToolChoice
 from psoas.core.planning import Plan, PlanItem
 from psoas.core.progress import Progress
@@ -101,6 +102,7 @@ templates.env.filters["words"] = _words
 templates.env.filters["dose"] = _dose
 templates.env.globals["gates"] = load_knowledge_base().gates
 templates.env.filters["problem_label"] = _problem_label
+templates.env.globals["say"] = say
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
