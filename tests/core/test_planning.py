@@ -225,11 +225,13 @@ def test_other_unanswered_questions_are_listed_in_the_plan(knowledge: KnowledgeB
 
 
 def test_standing_desk_advice_only_for_a_person_with_one(knowledge: KnowledgeBase) -> None:
+    def plan_with(desk: bool | None) -> dict[str, list[str]]:
+        lifestyle = {"sitting_hours_per_day": 10, "standing_desk": desk}
+        return _by_technique(_plan(knowledge, **{**DESK, "lifestyle": lifestyle}))
+
     for answer in (False, None):
-        lifestyle = {**DESK["lifestyle"], "standing_desk": answer}
-        items = _by_technique(_plan(knowledge, **{**DESK, "lifestyle": lifestyle}))
+        items = plan_with(answer)
         assert "hourly_movement_break" in items
         assert "standing_desk_use" not in items, f"standing_desk: {answer}"
-    lifestyle = {**DESK["lifestyle"], "standing_desk": True}
-    items = _by_technique(_plan(knowledge, **{**DESK, "lifestyle": lifestyle}))
+    items = plan_with(True)
     assert items["standing_desk_use"] == [FactorId.PROLONGED_SITTING, FactorId.POOR_POSTURE]
