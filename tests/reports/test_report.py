@@ -68,7 +68,8 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Progress, Plan, S
 def data(history: tuple[Progress, Plan, SafetyResult]) -> ReportData:
     progress, plan, safety = history
     return ReportData(
-        person="desk <worker>",
+        person="me",
+        name="desk <worker>",
         as_of=TODAY,
         safety=safety,
         progress=progress,
@@ -110,7 +111,7 @@ def test_summary_gives_safety_phase_pain_adherence_and_streak(page: str) -> None
     assert "<strong>6.0</strong> at baseline, <strong>2.9</strong> now" in summary
     assert '<span class="improved">improved</span>' in summary
     assert "A meaningful change is 2 points or 30%." in summary
-    assert "81% of planned items done" in summary
+    assert "82% of planned items done" in summary
     assert "3 days in a row now (longest 47)" in summary
 
 
@@ -222,7 +223,16 @@ def test_a_report_with_nothing_yet_still_renders() -> None:
     assert "No measurements or check-ins yet." in page
     assert "No plan saved yet" in page
     assert "No guided sessions yet." in page
-    assert page.count("data:image/svg+xml;base64,") == len(charts.CHARTS)
+    assert page.count("data:image/svg+xml;base64,") == 0, "no empty axes"
+    titles = ", ".join(chart.title for chart in charts.CHARTS)
+    assert f"Left out until there is something to draw: {titles}." in page
+
+
+def test_the_heading_names_the_person_only_as_they_asked(data: ReportData) -> None:
+    assert "<h1>Progress report: desk &lt;worker&gt;</h1>" in render_html(data)
+    unnamed = render_html(replace(data, name=None))
+    assert "<h1>Progress report</h1>" in unnamed
+    assert ">me<" not in unnamed and ": me" not in unnamed
 
 
 @pytest.fixture(scope="module")

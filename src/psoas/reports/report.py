@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 from psoas.content import load_knowledge_base
 from psoas.content.models import Dose, MeasureInfo
 from psoas.content.vocabulary import MetricId, SafetyLevel
+from psoas.content.words import say
 from psoas.core.gates import HoldKind, ReleaseStatus
 from psoas.core.planning import Plan, PlanItem, PlanItemKind, ProgramPhase
 from psoas.core.progress import PAIN_METRICS, MetricProgress, Progress, Verdict
@@ -99,6 +100,8 @@ class ReportData:
 
     person: str
     """The person's label, as the store knows them."""
+    name: str | None = None
+    """The name the person wants on the report; None leaves it unnamed."""
     as_of: date
     safety: SafetyResult
     """The latest safety screen."""
@@ -148,8 +151,18 @@ def _template() -> Template:
 def _context(data: ReportData) -> dict[str, Any]:
     progress = data.progress
     measures = {info.id: info for info in (data.measures or load_knowledge_base().measures)}
+    drawn = [chart for chart in CHARTS if chart_has_data(chart.name, progress)]
     return {
-        "person": data.person,
+        "heading": (
+            say("looks.report_heading", name=data.name)
+            if data.name
+            else say("looks.report_heading_unnamed")
+        ),
+        "title": (
+            say("looks.report_title", name=data.name, day=_day(data.as_of))
+            if data.name
+            else say("looks.report_title_unnamed", day=_day(data.as_of))
+        ),
         "as_of": _day(data.as_of),
         "since": _day(data.since) if data.since else None,
         "safety": _safety(data.safety),
@@ -172,14 +185,39 @@ def _context(data: ReportData) -> dict[str, Any]:
                 "description": chart.description,
                 "uri": _data_uri(data.charts[chart.name]),
             }
-            for chart in CHARTS
+            for chart in drawn
         ],
+        "charts_left_out": (
+            say(
+                "looks.report_charts_left_out",
+                titles=", ".join(c.title for c in CHARTS if c not in drawn),
+            )
+            if len(drawn) < len(CHARTS)
+            else None
+        ),
         "plan_items": [_plan_item(item) for item in data.plan.items] if data.plan else [],
         "sessions": [_session_row(summary) for summary in data.sessions],
         "explanations": _explanations(progress, measures),
         "disclaimer": DISCLAIMER,
         "thomas_note": THOMAS_NOTE,
     }
+
+
+def chart_has_data(name: str, progress: Progress) -> bool:
+    """Whether the chart ``name`` has anything to draw: a report leaves out empty axes."""
+    if name == "pain":
+        return any(m.points for m in progress.metrics if m.metric in PAIN_METRICS)
+    if name == "thomas":
+        return any(m.points for m in progress.metrics if m.metric in THOMAS_ANGLES)
+    if name == "adherence":
+        return any(week.ratio is not None for week in progress.adherence)
+    if name == "sessions":
+        return any(set(e.before) & set(e.after) for e in progress.session_effects.sessions)
+    return True
+
+
+THOMAS_ANGLES = (MetricId.THOMAS_HIP_ANGLE_LEFT, MetricId.THOMAS_HIP_ANGLE_RIGHT)
+"""The measures the Modified Thomas test chart draws."""
 
 
 def _safety(safety: SafetyResult) -> dict[str, Any]:

@@ -121,13 +121,23 @@ def report(
     drawing: DrawingDep,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
     since: SinceDay = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    """The progress report as a download (PDF through WeasyPrint, or self-contained HTML)."""
+    """The progress report as a download (PDF through WeasyPrint, or self-contained HTML).
+
+    ``name``: how the person wants to be named on it (left unnamed when empty).
+    """
     from psoas.services.reporting import ReportFormat, report_bytes
 
     chosen = ReportFormat(format)
     content = report_bytes(
-        database, person=person, today=date.today(), fmt=chosen, since=since, drawing=drawing
+        database,
+        person=person,
+        today=date.today(),
+        fmt=chosen,
+        since=since,
+        drawing=drawing,
+        name=name,
     )
     media = "application/pdf" if chosen is ReportFormat.PDF else "text/html; charset=utf-8"
     filename = f"psoas-report-{date.today().isoformat()}.{format}"
