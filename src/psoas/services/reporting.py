@@ -64,16 +64,15 @@ NAME_MOST_CHARACTERS = 100
 def report_name(name: str | None, *, person: str) -> str | None:
     """The name a report carries: the one given, else the person's label unless it is "me".
 
-    A name is refused (field ``name``) when it is longer than
-    :data:`NAME_MOST_CHARACTERS` or holds control characters.
+    Runs of spaces and anything unprintable become one space; a name still longer than
+    :data:`NAME_MOST_CHARACTERS` is refused (field ``name``).
     """
-    if name is not None and name.strip():
-        cleaned = " ".join(name.split())
-        if len(cleaned) > NAME_MOST_CHARACTERS or not cleaned.isprintable():
-            problem = FieldProblem(
-                "name", f"expected a name of at most {NAME_MOST_CHARACTERS} printable characters"
-            )
-            raise InvalidDocument("the report", [problem])
+    printable = "".join(c if c.isprintable() else " " for c in name or "")
+    cleaned = " ".join(printable.split())
+    if len(cleaned) > NAME_MOST_CHARACTERS:
+        problem = FieldProblem("name", f"expected at most {NAME_MOST_CHARACTERS} characters")
+        raise InvalidDocument("the report", [problem])
+    if cleaned:
         return cleaned
     return None if person == PERSONAL_LABEL else person
 

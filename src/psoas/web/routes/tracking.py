@@ -13,6 +13,7 @@ from psoas.core.progress import Progress
 from psoas.core.reminders import TIME_OF_DAY_PATTERN, WORK_DAYS_PATTERN, known_time_zones
 from psoas.core.validation import validate_document
 from psoas.services import gates, reminders, tracking
+from psoas.services.reporting import NAME_MOST_CHARACTERS
 from psoas.services.tracking import TrackingOutcome
 from psoas.web.api_models import ChangeReport, CheckInsRecorded, MeasuresRecorded, json_body
 from psoas.web.deps import (
@@ -121,7 +122,7 @@ def report(
     drawing: DrawingDep,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
     since: SinceDay = None,
-    name: Annotated[str | None, Query(max_length=200)] = None,
+    name: Annotated[str | None, Query(max_length=NAME_MOST_CHARACTERS)] = None,
 ) -> Response:
     """The progress report as a download (PDF through WeasyPrint, or self-contained HTML).
 
