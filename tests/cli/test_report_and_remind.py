@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from icalendar import Calendar
 
 from psoas.services import drawing, reminders
@@ -141,3 +147,92 @@ def test_the_reminder_loop_shows_what_is_due_in_the_terminal(
     assert "10:00" in result.stdout and "Movement break" in result.stdout
     assert "11:00" in result.stdout
     assert clock["now"] == datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+
+
+# --- the report's name, its pages, and what it advises ---------------------------------------
+
+
+def page_fills(pdf: Path) -> list[float]:
+    """How far down each page's text reaches, 0 to 1 of the space inside the page's margins.
+
+    Read with poppler-utils' ``pdftotext -bbox-layout``; the running header and footer
+    (in the margins) are left out, so a page holding only them counts as empty.
+    """
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (Debian's poppler-utils) is not installed")
+    found = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    root = ET.fromstring(re.sub(r'\sxmlns="[^"]+"', "", found, count=1))
+    fills = []
+    for page in root.iter("page"):
+        top, bottom = MARGIN_TOP, float(page.attrib["height"]) - MARGIN_BOTTOM
+        reaches = [
+            float(block.attrib["yMax"])
+            for block in page.iter("block")
+            if float(block.attrib["yMin"]) > top and float(block.attrib["yMax"]) < bottom
+        ]
+        fills.append((max(reaches) - top) / (bottom - top) if reaches else 0.0)
+    return fills
+
+
+MARGIN_TOP = 16 / 25.4 * 72
+MARGIN_BOTTOM = 18 / 25.4 * 72
+"""The report's page margins (``@page`` in its template), in PDF points."""
+
+
+def assert_no_page_wasted(pdf: Path) -> None:
+    """No page is almost empty, and the report takes no more pages than its content fills."""
+    fills = page_fills(pdf)
+    assert all(fill >= 0.25 for fill in fills), fills
+    assert len(fills) <= math.ceil(sum(fills) + 0.2), fills
+
+
+def test_a_new_persons_report_wastes_no_page_on_empty_charts(cli, tmp_path: Path) -> None:
+    assert cli("plan", EXAMPLES / "desk-worker.yaml").exit_code == 0
+    out = tmp_path / "report.pdf"
+    assert cli("report", "--out", out).exit_code == 0
+    assert_no_page_wasted(out)
+    html = tmp_path / "report.html"
+    assert cli("report", "--out", html).exit_code == 0
+    text = html.read_text(encoding="utf-8")
+    assert "Left out until there is something to draw: Pain over time" in text
+    assert "data:image/svg+xml" in text, "the plan's first week of adherence is drawn"
+
+
+def test_eight_weeks_report_wastes_no_page(cli, tracked, tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    assert cli("report", "--out", out).exit_code == 0
+    assert_no_page_wasted(out)
+
+
+def test_the_report_carries_the_name_the_person_gives(cli, tracked, tmp_path: Path) -> None:
+    unnamed, named = tmp_path / "unnamed.pdf", tmp_path / "named.pdf"
+    assert cli("report", "--out", unnamed).exit_code == 0
+    assert cli("report", "--out", named, "--name", "  Alex   Morgan ").exit_code == 0
+    first = subprocess.run(
+        ["pdftotext", "-l", "1", str(named), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Progress report: Alex Morgan" in first
+    plain = subprocess.run(
+        ["pdftotext", "-l", "1", str(unnamed), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Progress report\n" in plain and "me" not in plain.split()
+    refused = cli("report", "--out", tmp_path / "r.pdf", "--name", "x" * 101)
+    assert refused.exit_code == 2 and "--name" in refused.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+@pytest.mark.parametrize("has_desk", [False, True])
+def test_standing_desk_advice_only_with_a_standing_desk(
+    cli, tmp_path: Path, has_desk: bool
+) -> None:
+    intake = yaml.safe_load((EXAMPLES / "desk-worker.yaml").read_text(encoding="utf-8"))
+    intake["lifestyle"]["standing_desk"] = has_desk
+    (tmp_path / "intake.yaml").write_text(yaml.safe_dump(intake), encoding="utf-8")
+    planned = cli("plan", tmp_path / "intake.yaml")
+    assert planned.exit_code == 0
+    assert ("Using a standing desk" in planned.stdout) is has_desk
+    out = tmp_path / "report.html"
+    assert cli("report", "--out", out).exit_code == 0
+    assert ("Using a standing desk" in out.read_text(encoding="utf-8")) is has_desk

@@ -192,3 +192,17 @@ def test_a_crash_in_the_display_leaves_the_session_saved(
     shown = json.loads(cli("session", "show", "1", "--json").stdout)
     assert (shown["status"], shown["step_index"]) == ("in_progress", 3)
     assert [s["outcome"] for s in shown["steps"][:3]] == ["completed"] * 3
+
+
+def test_the_end_of_a_session_shows_pain_before_and_after_and_what_was_done(cli) -> None:
+    cli("assess", EXAMPLES / "desk-worker.yaml")
+    answers = _answers(*BEFORE, *AFTER)
+    result = cli("session", "start", "--plain", *QUIET, input=answers, **FAST)
+    assert result.exit_code == 0, result.stderr
+    shown = result.stdout[result.stdout.index("Your session, before and after") :]
+    summary = " ".join(shown.replace("\u2502", " ").split())  # wrapped lines, borders left out
+    assert "Low back pain: 6 before, 3 after (-3)" in summary
+    assert "Stress: 7 before, 4 after (-3)" in summary
+    assert "Hip pain" not in summary, "a rating given neither time is left out"
+    assert "What you did: Self-release with a Pso-Rite; 15 of 15 steps, both sides," in summary
+    assert "10 minutes of guided time" in summary

@@ -222,3 +222,16 @@ def test_other_unanswered_questions_are_listed_in_the_plan(knowledge: KnowledgeB
     # Until it is answered, the plan already leaves out what a pregnancy would.
     assert "couch_stretch" not in _by_technique(plan)
     assert any(item.kind is PlanItemKind.STRETCH for item in plan.items)
+
+
+def test_standing_desk_advice_only_for_a_person_with_one(knowledge: KnowledgeBase) -> None:
+    def plan_with(desk: bool | None) -> dict[str, list[str]]:
+        lifestyle = {"sitting_hours_per_day": 10, "standing_desk": desk}
+        return _by_technique(_plan(knowledge, **{**DESK, "lifestyle": lifestyle}))
+
+    for answer in (False, None):
+        items = plan_with(answer)
+        assert "hourly_movement_break" in items
+        assert "standing_desk_use" not in items, f"standing_desk: {answer}"
+    items = plan_with(True)
+    assert items["standing_desk_use"] == [FactorId.PROLONGED_SITTING, FactorId.POOR_POSTURE]

@@ -79,7 +79,7 @@ def test_the_desk_worker_gets_a_break_on_every_hour_inside_working_hours() -> No
     for reminder in breaks:
         assert reminder.weekdays == WEEKDAYS
         assert reminder.minutes == 5
-        assert reminder.techniques == ["hourly_movement_break", "standing_desk_use"]
+        assert reminder.techniques == ["hourly_movement_break"]
         assert "Hourly movement break (2 min): every hour while sitting" in reminder.description
 
 

@@ -172,7 +172,7 @@ def test_thomas_chart_has_both_sides_and_the_horizontal(progress: Progress) -> N
 
 def test_adherence_chart_labels_each_week_with_its_percentage(progress: Progress) -> None:
     texts = svg_texts(charts.adherence_chart(progress))
-    assert {"21 Sep", "92%", "9 Nov", "70%", "Overall: 81%"} <= set(texts)
+    assert {"21 Sep", "96%", "9 Nov", "71%", "Overall: 82%"} <= set(texts)
 
 
 def test_session_chart_shows_each_session_and_each_rating(progress: Progress) -> None:

@@ -68,7 +68,8 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Progress, Plan, S
 def data(history: tuple[Progress, Plan, SafetyResult]) -> ReportData:
     progress, plan, safety = history
     return ReportData(
-        person="desk <worker>",
+        person="me",
+        name="desk <worker>",
         as_of=TODAY,
         safety=safety,
         progress=progress,
@@ -110,7 +111,7 @@ def test_summary_gives_safety_phase_pain_adherence_and_streak(page: str) -> None
     assert "<strong>6.0</strong> at baseline, <strong>2.9</strong> now" in summary
     assert '<span class="improved">improved</span>' in summary
     assert "A meaningful change is 2 points or 30%." in summary
-    assert "81% of planned items done" in summary
+    assert "82% of planned items done" in summary
     assert "3 days in a row now (longest 47)" in summary
 
 
@@ -239,6 +240,13 @@ def test_a_chart_with_nothing_to_draw_says_what_is_missing(data: ReportData) -> 
     assert sessions, shown
     assert "No rated sessions yet." in sessions.group(1)
     assert 'id="chart-pain"' in shown and "<figure" in shown
+
+
+def test_the_heading_names_the_person_only_as_they_asked(data: ReportData) -> None:
+    assert "<h1>Progress report: desk &lt;worker&gt;</h1>" in render_html(data)
+    unnamed = render_html(replace(data, name=None))
+    assert "<h1>Progress report</h1>" in unnamed
+    assert ">me<" not in unnamed and ": me" not in unnamed
 
 
 @pytest.fixture(scope="module")

@@ -68,3 +68,14 @@ def test_pdfs_are_printed_by_the_worker(
     monkeypatch.setattr(drawing.IN_PROCESS, "print_pdf", not_here)
     pdf = seeded.get("/api/v1/report")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_the_report_carries_the_name_given_beside_the_download(seeded: TestClient) -> None:
+    named = seeded.get("/api/v1/report", params={"format": "html", "name": " Alex  Morgan "})
+    assert named.status_code == 200
+    assert "<h1>Progress report: Alex Morgan</h1>" in named.text
+    unnamed = seeded.get("/api/v1/report", params={"format": "html", "name": ""})
+    assert "<h1>Progress report</h1>" in unnamed.text
+    refused = seeded.get("/api/v1/report", params={"format": "html", "name": "x" * 150})
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["field"] == "name"

@@ -446,8 +446,13 @@ def test_without_a_plan_the_check_in_has_nothing_to_tick(client: TestClient) -> 
 
 def test_history_is_newest_first_with_the_report_and_reminders(seeded: TestClient) -> None:
     main = main_of(get_page(seeded, "/history"))
-    hrefs = [a.attrs["href"] for a in main.all("a")]
-    assert "/api/v1/report?format=pdf" in hrefs and "/api/v1/report?format=html" in hrefs
+    (report,) = [f for f in main.all("form") if f.attrs.get("action") == "/api/v1/report"]
+    assert report.attrs["method"] == "get"
+    assert [n.attrs["name"] for n in report.all("input")] == ["name"]
+    assert [(b.attrs["name"], b.attrs["value"]) for b in report.all("button")] == [
+        ("format", "pdf"),
+        ("format", "html"),
+    ]
     (reminders,) = [f for f in main.all("form") if f.attrs.get("action") == "/reminders.ics"]
     assert reminders.attrs["method"] == "get"
     names = {n.attrs["name"]: n.attrs.get("value") for n in reminders.all("input")}

@@ -341,6 +341,8 @@ PAGES: dict[str, str] = {
         "                       first values).\n"
         "  --person <str>       Whose record this is, on a shared machine.  [default:\n"
         "                       me]\n"
+        "  --name <str>         Your name as it should appear on the report (default:\n"
+        "                       none).\n"
         "  --help               Show this message and exit.\n"
     ),
     "schema": (

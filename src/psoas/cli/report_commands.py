@@ -18,12 +18,20 @@ from psoas.services.storage import store
 from psoas.settings import load_settings
 
 
-def report(*, person: str, since: date | None, fmt: str, out: Path, today: date) -> None:
+def report(
+    *, person: str, since: date | None, fmt: str, out: Path, today: date, name: str | None = None
+) -> None:
     """``psoas report``."""
-    from psoas.services.reporting import ReportFormat, report_data, write_report
+    from psoas.errors import FieldProblem, InvalidDocument
+    from psoas.services.reporting import ReportFormat, report_data, report_name, write_report
 
+    try:
+        report_name(name, person=person)
+    except InvalidDocument as error:  # worded for the option the person typed
+        problems = [FieldProblem("--name", p.problem) for p in error.problems]
+        raise InvalidDocument("--name", problems) from None
     with store(load_settings()) as database:
-        data = report_data(database, person=person, today=today, since=since)
+        data = report_data(database, person=person, today=today, since=since, name=name)
     with console.status(f"Drawing the {fmt.upper()} report…"):
         written = write_report(data, fmt=ReportFormat(fmt), out=out)
     console.print(f"Report written: {written}")

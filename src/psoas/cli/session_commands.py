@@ -197,6 +197,7 @@ def _completed(guided: sessions.GuidedSession, *, ratings: bool) -> None:
             console.print(f"See it again with: psoas session show {guided.id}")
             return
     record, status = guided.keep_aftermath(aftermath)
+    console.print(session_render.before_and_after(record))
     _tell_what_went_wrong(record, status)
     for name, change in record.change().items():
         if name in ("low_back_pain", "hip_pain") and change >= PAIN_UP_POINTS:

@@ -12,6 +12,7 @@ from psoas.content import load_knowledge_base
 from psoas.content.names import name_of
 from psoas.content.vocabulary import ToolId
 from psoas.content.words import say
+from psoas.core.session_events import StepOutcome
 from psoas.core.session_records import (
     FELT_LABELS,
     RATING_LABELS,
@@ -20,7 +21,7 @@ from psoas.core.session_records import (
     SessionStatus,
     SessionSummary,
 )
-from psoas.core.timeline import SessionKind, Timeline
+from psoas.core.timeline import SessionKind, Side, Timeline
 from psoas.services.sessions import Clearance
 
 
@@ -32,14 +33,17 @@ def clock(seconds: float) -> str:
 
 def describe(kind: SessionKind, tool: ToolId | None, minutes: int) -> str:
     """E.g. ``Self-release with a Pso-Rite, 20 minutes``."""
+    return f"{_release(kind, tool)}, {minutes} minutes"
+
+
+def _release(kind: SessionKind, tool: ToolId | None) -> str:
+    """E.g. ``Self-release with a Pso-Rite`` (the tool named as the knowledge base names it)."""
     if kind is SessionKind.MANUAL_RELEASE:
-        what = "Manual release led by a practitioner"
-    elif tool is None:
-        what = "Self-release with your tool"
-    else:
-        names = {t.id: t.name for t in load_knowledge_base().tools}
-        what = f"Self-release with a {names[tool]}"
-    return f"{what}, {minutes} minutes"
+        return "Manual release led by a practitioner"
+    if tool is None:
+        return "Self-release with your tool"
+    names = {t.id: t.name for t in load_knowledge_base().tools}
+    return f"Self-release with a {names[tool]}"
 
 
 def timeline(plan: Timeline) -> None:
@@ -149,6 +153,53 @@ def session_record(record: SessionRecord) -> None:
             outcome,
         )
     console.print(steps)
+
+
+def before_and_after(record: SessionRecord) -> Panel:
+    """The end of a session at a glance: each rating before and after, and what was done."""
+    lines = Text()
+    before = record.before.given() if record.before else {}
+    after = record.after.given() if record.after else {}
+    for name, label in RATING_LABELS.items():
+        if name in before and name in after:
+            change = after[name] - before[name]
+            moved = f"{change:+d}" if change else say("looks.session_summary_no_change")
+            line = say(
+                "looks.session_summary_rating",
+                label=label,
+                before=before[name],
+                after=after[name],
+                change=moved,
+            )
+        elif name in before:
+            line = say("looks.session_summary_rating_before_only", label=label, before=before[name])
+        elif name in after:
+            line = say("looks.session_summary_rating_after_only", label=label, after=after[name])
+        else:
+            continue
+        lines.append(line + "\n", style="bold" if name.endswith("_pain") else "")
+    if not before or not after:
+        lines.append(say("looks.session_summary_no_ratings") + "\n", style="dim")
+    done = [step for step in record.steps if step.outcome is StepOutcome.COMPLETED]
+    minutes = max(1, round(record.spent_seconds / 60)) if record.spent_seconds else 0
+    lines.append(
+        say(
+            "looks.session_summary_done",
+            what=_release(record.kind, record.tool),
+            steps=say("looks.session_summary_steps", done=len(done), count=len(record.steps)),
+            sides=_sides({step.side for step in done if step.side is not None}),
+            minutes=say("looks.minutes", count=minutes),
+        )
+    )
+    return Panel(lines, title=say("looks.session_summary_title"), title_align="left", expand=False)
+
+
+def _sides(sides: set[Side]) -> str:
+    if sides == {Side.LEFT, Side.RIGHT}:
+        return say("looks.side_both")
+    if sides:
+        return say(f"looks.side_{next(iter(sides)).value}")
+    return say("looks.side_none")
 
 
 def _status(status: SessionStatus) -> str:

@@ -859,6 +859,14 @@ def report(
         ),
     ] = None,
     person: PersonOption = DEFAULT_PERSON,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name",
+            help="Your name as it should appear on the report (default: none).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a progress report a practitioner can read in two minutes (HTML or PDF).
 
@@ -879,6 +887,7 @@ def report(
         fmt=chosen,
         out=out,
         today=_today(),
+        name=name,
     )
 
 

@@ -170,6 +170,8 @@ class Technique(_Entry):
     """Techniques this one replaces: it is offered only where one of them is ruled out."""
     offered_with: list[RedFlagId | MedicalConditionId | VascularRiskId | DerivedConditionId] = []
     """Conditions under which the plan offers this technique in any case (it suits them)."""
+    for_standing_desk: bool = False
+    """Offered only to a person who said they use a standing desk (intake ``standing_desk``)."""
 
     @model_validator(mode="after")
     def _tool_matches_kind(self) -> Self:

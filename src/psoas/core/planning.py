@@ -328,8 +328,12 @@ class _Planner:
         active = [factor for factor in factors if factor.active]
         for factor in active:
             for technique_id in self.causes[factor.id].addressed_by:
-                if self.techniques[technique_id].kind not in _HANDLED_SEPARATELY:
-                    self.add(technique_id, factor.id, self._reason(factor), factor.score)
+                technique = self.techniques[technique_id]
+                if technique.kind in _HANDLED_SEPARATELY:
+                    continue
+                if technique.for_standing_desk and intake.lifestyle.standing_desk is not True:
+                    continue  # advice on using a standing desk, only for those who have one
+                self.add(technique_id, factor.id, self._reason(factor), factor.score)
         if not active:
             self.add_general_care(factors)
         if self.safety.self_release_allowed:

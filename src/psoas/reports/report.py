@@ -70,6 +70,8 @@ class ReportData:
 
     person: str
     """The person's label, as the store knows them."""
+    name: str | None = None
+    """The name the person wants on the report; None leaves it unnamed."""
     as_of: date
     safety: SafetyResult
     """The latest safety screen."""
@@ -121,7 +123,16 @@ def _context(data: ReportData) -> dict[str, Any]:
     progress = data.progress
     measures = {info.id: info for info in (data.measures or load_knowledge_base().measures)}
     return {
-        "person": data.person,
+        "heading": (
+            say("looks.report_heading", name=data.name)
+            if data.name
+            else say("looks.report_heading_unnamed")
+        ),
+        "title": (
+            say("looks.report_title", name=data.name, day=_day(data.as_of))
+            if data.name
+            else say("looks.report_title_unnamed", day=_day(data.as_of))
+        ),
         "as_of": _day(data.as_of),
         "since": _day(data.since) if data.since else None,
         "safety": _safety(data.safety),

@@ -71,6 +71,27 @@ def write_charts(found: Progress, folder: Path, *, drawing: Drawing = IN_PROCESS
     return written
 
 
+PERSONAL_LABEL = "me"
+"""The label both faces give the one person of personal mode: never a name to print."""
+NAME_MOST_CHARACTERS = 100
+
+
+def report_name(name: str | None, *, person: str) -> str | None:
+    """The name a report carries: the one given, else the person's label unless it is "me".
+
+    Runs of spaces and anything unprintable become one space; a name still longer than
+    :data:`NAME_MOST_CHARACTERS` is refused (field ``name``).
+    """
+    printable = "".join(c if c.isprintable() else " " for c in name or "")
+    cleaned = " ".join(printable.split())
+    if len(cleaned) > NAME_MOST_CHARACTERS:
+        problem = FieldProblem("name", f"expected at most {NAME_MOST_CHARACTERS} characters")
+        raise InvalidValues("the report", [problem])
+    if cleaned:
+        return cleaned
+    return None if person == PERSONAL_LABEL else person
+
+
 def report_data(
     database: Database,
     *,
@@ -78,8 +99,13 @@ def report_data(
     today: date,
     since: date | None = None,
     drawing: Drawing = IN_PROCESS,
+    name: str | None = None,
 ) -> ReportData:
-    """Everything a report shows for one person, as of ``today`` (charts drawn by ``drawing``)."""
+    """Everything a report shows for one person, as of ``today`` (charts drawn by ``drawing``).
+
+    ``name`` is how the person wants to be named on it (see :func:`report_name`).
+    """
+    shown_name = report_name(name, person=person)
     found = tracking.progress(database, person=person, today=today, since=since)
     with database.reading() as session:
         person_row = tracking.find_person(session, person)
@@ -100,6 +126,7 @@ def report_data(
     ]
     return ReportData(
         person=person,
+        name=shown_name,
         as_of=today,
         since=since,
         safety=safety,
@@ -136,9 +163,12 @@ def report_bytes(
     fmt: ReportFormat,
     since: date | None = None,
     drawing: Drawing = IN_PROCESS,
+    name: str | None = None,
 ) -> bytes:
     """The report as the bytes of an HTML or PDF file (for a download)."""
-    data = report_data(database, person=person, today=today, since=since, drawing=drawing)
+    data = report_data(
+        database, person=person, today=today, since=since, drawing=drawing, name=name
+    )
     return _rendered(data, fmt, drawing)
 
 

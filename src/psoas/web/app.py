@@ -46,6 +46,7 @@ from psoas.web.problems import (
     status_of,
 )
 from psoas.web.routes import (
+    api_docs,
     corrections,
     intake,
     library,
@@ -100,7 +101,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="Psoas-release therapy: safety screen, plan, guided sessions and tracking. "
         "It educates and guides; it does not diagnose.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # psoas.web.routes.api_docs serves it, under the CSP
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -117,6 +118,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(session_page.router)
     app.include_router(reminders_page.router)
+    api_docs.install(app)
 
     @app.get("/api/v1/health", tags=["meta"], responses=error_responses(400))
     def health() -> Health:

@@ -1,8 +1,10 @@
-"""Every page at 360 px and 1280 px: no axe-core violations, no sideways scroll, a screenshot."""
+"""Every page at 360 px and 1280 px, light and dark: no axe-core violations, no sideways scroll,
+a screenshot (and in dark mode, a dark page)."""
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -65,23 +67,51 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, i
         running.stop()
 
 
+SCHEMES = ("light", "dark")
+
+
+def in_scheme(page: Page, scheme: str) -> None:
+    """Ask for the colour scheme as a system setting would (``prefers-color-scheme``)."""
+    page.emulate_media(color_scheme="dark" if scheme == "dark" else "light")
+
+
+def assert_the_scheme_shows(page: Page, scheme: str) -> None:
+    """The page's background is dark in dark mode and light otherwise."""
+    colour: str = page.eval_on_selector("body", "e => getComputedStyle(e).backgroundColor")
+    red, green, blue = (int(part) for part in re.findall(r"\d+", colour)[:3])
+    lightness = (red + green + blue) / (3 * 255)
+    assert lightness < 0.2 if scheme == "dark" else lightness > 0.9, colour
+
+
+def suffix(scheme: str) -> str:
+    return "-dark" if scheme == "dark" else ""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_passes_axe_and_fits_a_phone(
-    seeded: tuple[Server, int], page: Page, name: str
+    seeded: tuple[Server, int], page: Page, name: str, scheme: str
 ) -> None:
     server, _ = seeded
+    in_scheme(page, scheme)
     page.goto(server.url + PAGES[name])
     page.wait_for_load_state("networkidle")
-    screenshot(page, name)
+    screenshot(page, name + suffix(scheme))
+    assert_the_scheme_shows(page, scheme)
     assert axe_violations(page) == []
     assert no_horizontal_scroll(page)
 
 
-def test_the_running_session_page_passes_axe(seeded: tuple[Server, int], page: Page) -> None:
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_running_session_page_passes_axe(
+    seeded: tuple[Server, int], page: Page, scheme: str
+) -> None:
     server, session_id = seeded
+    in_scheme(page, scheme)
     page.goto(f"{server.url}session/{session_id}")
     page.wait_for_load_state("networkidle")
-    screenshot(page, "session-run")
+    screenshot(page, "session-run" + suffix(scheme))
+    assert_the_scheme_shows(page, scheme)
     assert axe_violations(page) == []
     assert no_horizontal_scroll(page)
 

@@ -14,6 +14,7 @@ from psoas.core.reminders import TIME_OF_DAY_PATTERN, WORK_DAYS_PATTERN, known_t
 from psoas.core.validation import validate_document
 from psoas.errors import FieldProblem, InvalidValues
 from psoas.services import gates, reminders, tracking
+from psoas.services.reporting import NAME_MOST_CHARACTERS
 from psoas.services.tracking import TrackingOutcome
 from psoas.web.api_models import ChangeReport, CheckInsRecorded, MeasuresRecorded, json_body
 from psoas.web.deps import (
@@ -122,13 +123,23 @@ def report(
     drawing: DrawingDep,
     format: Annotated[str, Query(pattern="^(html|pdf)$")] = "pdf",  # noqa: A002 - the API's word
     since: SinceDay = None,
+    name: Annotated[str | None, Query(max_length=NAME_MOST_CHARACTERS)] = None,
 ) -> Response:
-    """The progress report as a download (PDF through WeasyPrint, or self-contained HTML)."""
+    """The progress report as a download (PDF through WeasyPrint, or self-contained HTML).
+
+    ``name``: how the person wants to be named on it (left unnamed when empty).
+    """
     from psoas.services.reporting import ReportFormat, report_bytes
 
     chosen = ReportFormat(format)
     content = report_bytes(
-        database, person=person, today=date.today(), fmt=chosen, since=since, drawing=drawing
+        database,
+        person=person,
+        today=date.today(),
+        fmt=chosen,
+        since=since,
+        drawing=drawing,
+        name=name,
     )
     media = "application/pdf" if chosen is ReportFormat.PDF else "text/html; charset=utf-8"
     filename = f"psoas-report-{date.today().isoformat()}.{format}"
