@@ -118,3 +118,21 @@ def test_withdrawing_a_warning_sign_screens_again(cli, planned) -> None:
     found = json.loads(result.stdout)
     assert found["record"]["red_flags"] == []
     assert found["release_allowed"] is True
+
+
+def test_a_measurement_moved_long_ago_needs_the_same_confirmation_as_one_recorded_there(
+    cli, planned
+) -> None:
+    assert cli("measure", "--low-back-pain", "4").exit_code == 0
+    (entry,) = _entries(cli, "measurement")
+    record = str(entry["id"])
+    refused = cli("correct", "measurement", record, "--set", "taken_on=2020-01-01")
+    assert refused.exit_code == 2
+    assert "taken_on: 2020-01-01 is more than 60 days back" in refused.stderr
+    assert "backfill" in refused.stderr
+    assert [e["summary"] for e in _entries(cli, "measurement")] == [entry["summary"]]
+    confirmed = cli(
+        "correct", "measurement", record, "--set", "taken_on=2020-01-01", "--set", "backfill=true"
+    )
+    assert confirmed.exit_code == 0, confirmed.stderr
+    assert "2020-01-01" in _entries(cli, "measurement")[0]["summary"]

@@ -55,7 +55,7 @@ from psoas.errors import (
     UnknownId,
 )
 from psoas.services import gates
-from psoas.services.tracking import _current_plan, _described, screen_again
+from psoas.services.tracking import _current_plan, _described, check_confirmed_days, screen_again
 from psoas.store import Database
 from psoas.store import repository as repo
 from psoas.store.tables import PersonRow, SessionRow
@@ -120,6 +120,19 @@ def correct(
         if result == replaced:
             problem = FieldProblem("values", say("history.nothing_changed"))
             raise ConflictsWithRecord(source, [problem])
+        moved = result.get("taken_on") != replaced.get("taken_on")
+        if kind is RecordKind.MEASUREMENT and moved:
+            # A measurement moved to a day long ago or before care began needs the same
+            # confirmation as one recorded there; a confirmation of its old day does not count.
+            day = date.fromisoformat(str(result["taken_on"]))
+            check_confirmed_days(
+                session,
+                person_row,
+                [(day, changes.get("backfill"))],
+                field="taken_on",
+                today=today,
+                source=source,
+            )
         if kind is RecordKind.CHECK_IN and changes.get("done"):
             plan = _current_plan(session, person_row)
             in_plan = [item.technique for item in plan.items] if plan else []

@@ -118,7 +118,7 @@ def record_measurements(
     documents = [measurement.to_document() for measurement in measurements]
     with database.transaction() as session:
         person_row = repo.lock_person(session, label=checked_person_label(person))
-        _check_confirmed_days(
+        check_confirmed_days(
             session,
             person_row,
             [(m.taken_on, m.backfill) for m in measurements],
@@ -164,7 +164,7 @@ def record_check_ins(
     stored = []
     with database.transaction() as session:
         person_row = repo.lock_person(session, label=checked_person_label(person))
-        _check_confirmed_days(
+        check_confirmed_days(
             session,
             person_row,
             [(c.day, c.backfill) for c in check_ins],
@@ -267,7 +267,7 @@ def confirm_before(database: Database, *, person: str, today: date) -> date:
     return first_day_unconfirmed(today=today, start_of_care=began, days_back=days_back)
 
 
-def _check_confirmed_days(
+def check_confirmed_days(
     session: Session,
     person_row: PersonRow,
     records: Sequence[tuple[date, bool | None]],
