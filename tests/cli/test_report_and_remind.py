@@ -196,8 +196,8 @@ def test_a_new_persons_report_wastes_no_page_on_empty_charts(cli, tmp_path: Path
     html = tmp_path / "report.html"
     assert cli("report", "--out", html).exit_code == 0
     text = html.read_text(encoding="utf-8")
-    assert "Left out until there is something to draw: Pain over time" in text
-    assert "data:image/svg+xml" in text, "the plan's first week of adherence is drawn"
+    assert "No check-ins yet. Log today&#39;s pain to start your charts." in text
+    assert "data:image/svg+xml" not in text, "a plan alone draws no empty axes"
 
 
 def test_eight_weeks_report_wastes_no_page(cli, tracked, tmp_path: Path) -> None:

@@ -283,7 +283,7 @@ def test_withdrawing_a_sign_another_check_in_still_reports_keeps_release_off(
     database: Database,
 ) -> None:
     _screened(database)
-    _log(database, TODAY - timedelta(days=1), red_flags=["saddle_numbness"])
+    _log(database, TODAY - timedelta(days=1), red_flags=["saddle_numbness"], backfill=True)
     wrong = _log(database, TODAY, red_flags=["saddle_numbness"])
     corrections.delete(
         database, person="me", kind=RecordKind.CHECK_IN, record_id=wrong, reason=None, today=TODAY
@@ -324,3 +324,80 @@ def test_a_withdrawal_lifts_no_other_pause(database: Database) -> None:
     )
     status = gates.status(database, person="me", today=TODAY)
     assert not status.allowed and [hold.kind.value for hold in status.holds] == ["pain"]
+
+
+def test_a_measurement_moved_onto_a_day_the_gate_reads_pauses_as_a_new_one(
+    database: Database,
+) -> None:
+    """A rating dated before the screen is not read by the gate; moved after it, it is."""
+    _screened(database)
+    early = parse_measurement(
+        {"taken_on": (TODAY - timedelta(days=10)).isoformat(), "hip_pain": 9, "backfill": True}
+    )
+    tracking.record_measurements(
+        database, person="me", measurements=[early], today=TODAY, source="t"
+    )
+    assert _release(database)
+    with database.reading() as session:
+        person_row = repo.find_person(session, label="me")
+        assert person_row is not None
+        (row,) = repo.measurements_of(session, person_id=person_row.id)
+    outcome = corrections.correct(
+        database,
+        person="me",
+        kind=RecordKind.MEASUREMENT,
+        record_id=row.id,
+        changes={"taken_on": TODAY.isoformat()},
+        reason="wrong day",
+        today=TODAY,
+    )
+    assert outcome.paused and not _release(database)
+
+
+def test_a_corrected_rating_is_compared_with_the_baseline_before_it(database: Database) -> None:
+    """Correcting 2 to 5 pauses as logging 5 would: the 5 is not part of its own baseline."""
+    parsed = parse_intake(intake(symptoms={"low_back_pain": 6}))  # 5 is not above the intake's
+    assessment, plan = care.plan_of(parsed)
+    care.save_plan(
+        database, person="me", intake=parsed, source="t", assessment=assessment, plan=plan
+    )
+    _log(database, TODAY - timedelta(days=1), low_back_pain=2, backfill=True)
+    today = _log(database, TODAY, low_back_pain=2)
+    assert _release(database)
+    outcome = corrections.correct(
+        database,
+        person="me",
+        kind=RecordKind.CHECK_IN,
+        record_id=today,
+        changes={"low_back_pain": 5},
+        reason=None,
+        today=TODAY,
+    )
+    assert outcome.paused and not _release(database)
+
+
+def test_a_session_still_in_progress_cannot_be_deleted(database: Database) -> None:
+    from psoas.content.vocabulary import ToolId
+    from psoas.core.timeline import SessionKind
+    from psoas.services import sessions
+    from tests.clocks import FakeClock
+
+    _screened(database)
+    started = sessions.start(
+        database,
+        person="me",
+        kind=SessionKind.SELF_RELEASE,
+        minutes=10,
+        clock=FakeClock(),
+        tool=ToolId.FOAM_ROLLER,
+    )
+    with pytest.raises(ConflictsWithRecord, match="not ended yet"):
+        corrections.delete(
+            database,
+            person="me",
+            kind=RecordKind.SESSION,
+            record_id=started.id,
+            reason=None,
+            today=TODAY,
+        )
+    assert [s.id for s in sessions.list_sessions(database, person="me")] == [started.id]

@@ -45,7 +45,7 @@ from psoas.core.records import (
     RecordKind,
     checked_person_label,
 )
-from psoas.core.session_records import Ratings
+from psoas.core.session_records import Ratings, SessionStatus
 from psoas.core.validation import validate_document
 from psoas.errors import (
     ConflictsWithRecord,
@@ -137,6 +137,7 @@ def correct(
             plan = _current_plan(session, person_row)
             in_plan = [item.technique for item in plan.items] if plan else []
             check_done_in_plan(CheckIn.model_validate(result), in_plan, source=source)
+        references = gates.pain_references(session, person_row)  # as before the change
         change = repo.save_change(
             session,
             person_id=person_row.id,
@@ -146,7 +147,9 @@ def correct(
             result=result,
             reason=reason,
         )
-        effects = _safety_effects(session, person_row, kind, row, replaced, result, today, source)
+        effects = _safety_effects(
+            session, person_row, kind, row, replaced, result, today, source, references
+        )
     return effects.outcome(person_row, change.id, kind, record_id, ChangeAction.CORRECTED, result)
 
 
@@ -165,7 +168,13 @@ def delete(
     with database.transaction() as session:
         person_row = _locked(session, person)
         row = _record(session, person_row, kind, record_id)
+        if isinstance(row, SessionRow) and row.status == SessionStatus.IN_PROGRESS:
+            # Its ending may still report a problem (a pulse, blood in the urine) that must
+            # pause release; a deleted session could no longer take that report.
+            problem = FieldProblem("status", say("history.session_in_progress"))
+            raise ConflictsWithRecord(source, [problem])
         replaced = repo.record_state(row)
+        references = gates.pain_references(session, person_row)  # as before the change
         change = repo.save_change(
             session,
             person_id=person_row.id,
@@ -175,7 +184,9 @@ def delete(
             result=None,
             reason=reason,
         )
-        effects = _safety_effects(session, person_row, kind, row, replaced, None, today, source)
+        effects = _safety_effects(
+            session, person_row, kind, row, replaced, None, today, source, references
+        )
     return effects.outcome(person_row, change.id, kind, record_id, ChangeAction.DELETED, None)
 
 
@@ -208,6 +219,7 @@ def undo(database: Database, *, person: str, today: date) -> ChangeOutcome:
             action = say(f"history.action_{last.action}")
             problem = say("history.changed_since", action=action, when=when)
             raise ConflictsWithRecord(source, [FieldProblem("record", problem)])
+        references = gates.pain_references(session, person_row)  # as before the change
         change = repo.save_change(
             session,
             person_id=person_row.id,
@@ -219,7 +231,7 @@ def undo(database: Database, *, person: str, today: date) -> ChangeOutcome:
             undoes=last,
         )
         effects = _safety_effects(
-            session, person_row, kind, row, current, last.replaced, today, source
+            session, person_row, kind, row, current, last.replaced, today, source, references
         )
     outcome = effects.outcome(
         person_row, change.id, kind, last.record_id, ChangeAction.RESTORED, last.replaced
@@ -495,18 +507,22 @@ def _safety_effects(
     after: dict[str, Any] | None,
     today: date,
     source: str,
+    references: gates.PainReferences,
 ) -> _Effects:
     """What the change means for safety, stored in its transaction (see the module's docstring).
 
     Only what the change adds counts as new: a pain rating raised, a problem or a
-    warning sign added. A warning sign taken away screens again without it.
+    warning sign added, or every rating of a measurement moved to another day (the gate
+    reads a rating by its day). A warning sign taken away screens again without it.
+    ``references`` were read before the change, as a new record's are: a corrected
+    rating is not compared with a baseline it is already part of.
     """
     if kind is RecordKind.MEASUREMENT:
-        pains = _raised(_measurement_pain(before), _measurement_pain(after))
+        moved = before is not None and after is not None and before["taken_on"] != after["taken_on"]
+        pains = _raised({} if moved else _measurement_pain(before), _measurement_pain(after))
         day = date.fromisoformat(after["taken_on"]) if after else today
         pauses = []
         if pains:
-            references = gates.pain_references(session, person_row)
             dated = [(day, pains)]
             pauses = gates.pause_for_pain(session, person_row, dated, references=references)
         return _Effects(paused=_described(pauses))
@@ -523,7 +539,7 @@ def _safety_effects(
                     session,
                     person_row,
                     [(day, pains)],
-                    references=gates.pain_references(session, person_row),
+                    references=references,
                     rises_count=rises,
                 )
         events = _added((before or {}).get("adverse_events"), (after or {}).get("adverse_events"))
@@ -544,7 +560,7 @@ def _safety_effects(
             session,
             person_row,
             [(new_check_in.day, pains)],
-            references=gates.pain_references(session, person_row),
+            references=references,
         )
     if new_check_in is not None:
         events = _added(
