@@ -87,6 +87,8 @@ def test_the_questions_ask_about_the_day_before_anything_else(
     asked: list[date] = []
 
     class Prompts:
+        something_else_new = False
+
         def __init__(self, *_: object, **__: object) -> None:
             pass
 

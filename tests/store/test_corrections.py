@@ -376,8 +376,12 @@ def test_a_corrected_rating_is_compared_with_the_baseline_before_it(database: Da
     assert outcome.paused and not _release(database)
 
 
-def test_a_session_still_in_progress_cannot_be_deleted(database: Database) -> None:
-    from psoas.content.vocabulary import ToolId
+def test_a_problem_reported_at_the_end_of_a_deleted_session_still_pauses_release(
+    database: Database,
+) -> None:
+    """Deleted while it ran, the session's ending may still report a pulse under the tool."""
+    from psoas.content.vocabulary import AdverseEventId, ToolId
+    from psoas.core.session_records import Aftermath
     from psoas.core.timeline import SessionKind
     from psoas.services import sessions
     from tests.clocks import FakeClock
@@ -391,13 +395,20 @@ def test_a_session_still_in_progress_cannot_be_deleted(database: Database) -> No
         clock=FakeClock(),
         tool=ToolId.FOAM_ROLLER,
     )
-    with pytest.raises(ConflictsWithRecord, match="not ended yet"):
-        corrections.delete(
-            database,
-            person="me",
-            kind=RecordKind.SESSION,
-            record_id=started.id,
-            reason=None,
-            today=TODAY,
-        )
-    assert [s.id for s in sessions.list_sessions(database, person="me")] == [started.id]
+    corrections.delete(
+        database,
+        person="me",
+        kind=RecordKind.SESSION,
+        record_id=started.id,
+        reason=None,
+        today=TODAY,
+    )
+    assert _release(database)
+    status = sessions.record_aftermath(
+        database,
+        session_id=started.id,
+        aftermath=Aftermath(adverse_events=[AdverseEventId.PULSE_UNDER_TOOL]),
+        today=TODAY,
+    )
+    assert not status.allowed and not _release(database)
+    assert sessions.list_sessions(database, person="me") == []  # still deleted

@@ -22,7 +22,7 @@ from psoas.cli.commands import print_json
 from psoas.content.words import say
 from psoas.core.measures import parse_check_in, parse_measurement
 from psoas.errors import FieldProblem, InputError, InvalidDocument, UnconfirmedDay
-from psoas.services import tracking
+from psoas.services import gates, tracking
 from psoas.services.storage import store
 from psoas.settings import load_settings
 
@@ -86,6 +86,7 @@ def log(
     A day long ago or before the first intake is asked about on a terminal, and otherwise
     needs ``--backfill``.
     """
+    something_else_new = False
     if file is not None:
         _refuse_mixing(fields, "--file")
         found = tracking.read_check_ins(file)
@@ -105,6 +106,7 @@ def log(
         prompts = TrackingPrompts(Console(), today=today)
         found = [prompts.check_in(day, plan)]
         source = "answers"
+        something_else_new = prompts.something_else_new
     else:
         raise _nothing_given("a rating or a done item, e.g. --pain 3 --done walking, or --file")
     with store(load_settings()) as database:
@@ -114,8 +116,12 @@ def log(
             ),
             _confirmed(found) if backfill else found,
         )
+        if source == "answers" and something_else_new:
+            gates.report_change(database, person=person, day=today)
         rules = tracking.apply_progress_rules(database, person=person, today=today)
     _show(outcome, rules, what="check-in", json_output=json_output)
+    if source == "answers" and something_else_new:
+        Console(stderr=True).print(say("checkin.something_else_paused"), style="bold")
 
 
 def progress(

@@ -30,6 +30,9 @@ class TrackingPrompts:
     def __init__(self, console: Console, *, today: date) -> None:
         self.console = console
         self.today = today
+        self.something_else_new = False
+        """The person said something is new or worse but picked nothing listed: the face
+        records that as "something changed", which pauses release until they answer again."""
 
     def measurement(self, taken_on: date) -> Measurement:
         """A whole reassessment, one question at a time."""
@@ -94,6 +97,7 @@ class TrackingPrompts:
             document["adverse_events"] = [
                 problems[n - 1 - len(flags)].value for n in chosen if n > len(flags)
             ]
+            self.something_else_new = not chosen
         return parse_check_in(document, source="answers")
 
     def _ask_number(self, document: dict[str, Any], path: list[str], question: str) -> None:

@@ -45,7 +45,7 @@ from psoas.core.records import (
     RecordKind,
     checked_person_label,
 )
-from psoas.core.session_records import Ratings, SessionStatus
+from psoas.core.session_records import Ratings
 from psoas.core.validation import validate_document
 from psoas.errors import (
     ConflictsWithRecord,
@@ -168,11 +168,6 @@ def delete(
     with database.transaction() as session:
         person_row = _locked(session, person)
         row = _record(session, person_row, kind, record_id)
-        if isinstance(row, SessionRow) and row.status == SessionStatus.IN_PROGRESS:
-            # Its ending may still report a problem (a pulse, blood in the urine) that must
-            # pause release; a deleted session could no longer take that report.
-            problem = FieldProblem("status", say("history.session_in_progress"))
-            raise ConflictsWithRecord(source, [problem])
         replaced = repo.record_state(row)
         references = gates.pain_references(session, person_row)  # as before the change
         change = repo.save_change(

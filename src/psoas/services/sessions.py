@@ -218,22 +218,27 @@ def record_aftermath(
     Anything that went wrong pauses self-release until the safety questions are
     answered again, and so does a pain rating of 8 or more; both are stored in the
     same transaction. Returns the release status that results.
+
+    A session deleted from the history while it ran still takes the report's pauses (a
+    pulse felt under the tool must pause release whatever the history shows); the
+    deleted record itself is left as it was deleted.
     """
     today = today or date.today()
     with database.transaction() as session:
-        row = repo.lock_session(session, session_id=session_id)
+        row = repo.lock_session(session, session_id=session_id, deleted_too=True)
         if row is None:
             raise UnknownId("session", str(session_id))
         references = gates.pain_references(session, row.person)
-        kept = list(row.adverse_events or [])  # a second report adds, never erases
-        events = kept + [e.value for e in aftermath.adverse_events if e.value not in kept]
-        repo.set_aftermath(
-            session,
-            session_id=session_id,
-            after=aftermath.ratings.given() or row.after,
-            felt=[felt.value for felt in aftermath.felt] or row.felt,
-            adverse_events=events or None,
-        )
+        if row.deleted_at is None:
+            kept = list(row.adverse_events or [])  # a second report adds, never erases
+            events = kept + [e.value for e in aftermath.adverse_events if e.value not in kept]
+            repo.set_aftermath(
+                session,
+                session_id=session_id,
+                after=aftermath.ratings.given() or row.after,
+                felt=[felt.value for felt in aftermath.felt] or row.felt,
+                adverse_events=events or None,
+            )
         gates.pause_for_adverse_events(
             session, row.person, aftermath.adverse_events, session_id=session_id
         )

@@ -127,11 +127,13 @@ def lock_existing_person(session: Session, *, label: str) -> PersonRow | None:
     return session.scalars(_PERSONAL_LOCKED, {"person_label": label}).one_or_none()
 
 
-def lock_session(session: Session, *, session_id: int) -> SessionRow | None:
-    """A guided session (not deleted), read after locking its person for this write transaction."""
-    person_id = session.scalar(
-        select(SessionRow.person_id).where(SessionRow.id == session_id, _CURRENT_SESSION)
-    )
+def lock_session(
+    session: Session, *, session_id: int, deleted_too: bool = False
+) -> SessionRow | None:
+    """A guided session (not deleted, unless ``deleted_too``), read after locking its person
+    for this write transaction."""
+    query = select(SessionRow.person_id).where(SessionRow.id == session_id)
+    person_id = session.scalar(query if deleted_too else query.where(_CURRENT_SESSION))
     if person_id is None:
         return None
     session.execute(_LOCKED_BY_ID, {"person_id": person_id})

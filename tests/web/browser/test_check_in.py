@@ -114,3 +114,20 @@ def test_the_warning_signs_open_only_after_yes(server: Server, page: Page) -> No
     expect(page.locator("[data-safety]")).to_contain_text("Your safety screen changed")
     reported = progress(server)["red_flags_reported"]
     assert [flag for _, flag in reported] == ["saddle_numbness"]
+
+
+def test_yes_with_nothing_picked_pauses_release_as_something_changed(
+    server: Server, page: Page
+) -> None:
+    """A "yes" whose new or worse thing is not on the list is not a "no"."""
+    with_a_plan(server)
+    page.goto(server.url + "track")
+    form = page.locator("#check-in")
+    question = form.get_by_role("group", name=say("checkin.anything_new"))
+    question.get_by_label(say("checkin.anything_new_yes"), exact=True).check()
+    form.get_by_label(re.compile("low back pain", re.I)).fill("3")
+    form.get_by_role("button", name="Save today's check-in").click()
+    outcome = form.locator("[data-outcome]")
+    expect(outcome).to_contain_text("Saved.")
+    expect(outcome).to_contain_text("release is paused until you update your answers")
+    assert progress(server)["release"]["allowed"] is False

@@ -38,9 +38,10 @@ def post(server: Server, path: str, body: Any) -> Any:
 
 
 def check_in(server: Server, day: date, **values: Any) -> None:
-    post(
-        server, "api/v1/check-ins", {"schema": "psoas.checkin/1", "day": day.isoformat(), **values}
-    )
+    """A check-in of ``day``; a day before today is confirmed (the history's days predate care)."""
+    confirmed = {"backfill": True} if day < TODAY else {}
+    document = {"schema": "psoas.checkin/1", "day": day.isoformat(), **confirmed, **values}
+    post(server, "api/v1/check-ins", document)
 
 
 def record_id(page: Page, kind: str, index: int = 0) -> str:

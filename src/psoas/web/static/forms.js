@@ -99,6 +99,7 @@
     numberRows(form);
     const documentOut = { schema: form.dataset.schema };
     form.querySelectorAll("[data-field][data-type]").forEach((element) => {
+      if (element.closest("[hidden]")) return; // never sent unseen
       if (element.dataset.type === "choice" || element.dataset.type === "checklist") {
         fieldsOf(element).forEach(([path, value]) => setPath(documentOut, path, value));
         return;
@@ -133,6 +134,31 @@
     const part = document.getElementById(radio.getAttribute("aria-controls"));
     if (part) reveal(part, "reveals" in radio.dataset);
   });
+
+  // A browser may restore ticks and choices on reload: show or hide each part as its
+  // question now stands, so nothing is kept out of sight.
+  function syncReveals() {
+    document.querySelectorAll("[data-revealed-by]").forEach((part) => {
+      const chosen = document.querySelector(`input[type=radio][aria-controls="${CSS.escape(part.id)}"]:checked`);
+      reveal(part, Boolean(chosen && "reveals" in chosen.dataset));
+    });
+    document.querySelectorAll("input[data-confirm-before]").forEach((input) => checkDay(input));
+  }
+
+  // "Yes, something new or worse" with nothing picked is not a "no": say it changed.
+  async function nothingPickedAfterYes(form) {
+    if (!form.dataset.ifNothingPicked) return null;
+    const yes = form.querySelector("input[data-reveals]:checked");
+    const part = yes && document.getElementById(yes.getAttribute("aria-controls"));
+    if (!part || part.querySelector("input:checked")) return null;
+    const response = await fetch(form.dataset.ifNothingPicked, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: "{}",
+      credentials: "same-origin",
+    });
+    return response.ok ? form.dataset.ifNothingPickedNote : null;
+  }
 
   // A day before the first one storable unconfirmed (ISO dates compare as text) asks first.
   function checkDay(input) {
@@ -287,6 +313,8 @@
     if (response.ok && form.dataset.next) {
       window.location.assign(form.dataset.next);
     } else if (response.ok) {
+      const note = await nothingPickedAfterYes(form).catch(() => null);
+      if (note) answer.paused = [...(answer.paused || []), note];
       showOutcome(form, answer);
     } else {
       showProblems(form, answer.detail || `the server answered ${response.status}.`, answer.problems || []);
@@ -323,6 +351,8 @@
   }
 
   document.querySelectorAll("form[data-post]").forEach((form) => form.addEventListener("submit", send));
+  syncReveals();
+  window.addEventListener("pageshow", syncReveals);
   document.addEventListener("click", (event) => {
     const add = event.target.closest("[data-add-row]");
     if (add) addRow(add);
