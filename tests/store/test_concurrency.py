@@ -72,7 +72,7 @@ def _plan_with_twenty_items(database: Database) -> list[str]:
         database, person="me", intake=parsed, source="t", assessment=assessment, plan=plan
     )
     extra = ["side_lying_psoas_stretch", "supine_psoas_stretch", "clamshell", "swimming"]
-    extra += ["prone_knee_bend", "standing_psoas_stretch"]
+    extra += ["prone_knee_bend", "standing_psoas_stretch", "standing_desk_use"]
     template = plan.items[-1]
     items = list(plan.items) + [
         template.model_copy(update={"technique": technique}) for technique in extra
