@@ -169,7 +169,6 @@ def delete(
         person_row = _locked(session, person)
         row = _record(session, person_row, kind, record_id)
         replaced = repo.record_state(row)
-        references = gates.pain_references(session, person_row)  # as before the change
         change = repo.save_change(
             session,
             person_id=person_row.id,
@@ -179,9 +178,8 @@ def delete(
             result=None,
             reason=reason,
         )
-        effects = _safety_effects(
-            session, person_row, kind, row, replaced, None, today, source, references
-        )
+        # A deletion adds no rating, so it reads no pain references.
+        effects = _safety_effects(session, person_row, kind, row, replaced, None, today, source)
     return effects.outcome(person_row, change.id, kind, record_id, ChangeAction.DELETED, None)
 
 
@@ -502,7 +500,7 @@ def _safety_effects(
     after: dict[str, Any] | None,
     today: date,
     source: str,
-    references: gates.PainReferences,
+    references: gates.PainReferences | None = None,
 ) -> _Effects:
     """What the change means for safety, stored in its transaction (see the module's docstring).
 
@@ -510,8 +508,15 @@ def _safety_effects(
     warning sign added, or every rating of a measurement moved to another day (the gate
     reads a rating by its day). A warning sign taken away screens again without it.
     ``references`` were read before the change, as a new record's are: a corrected
-    rating is not compared with a baseline it is already part of.
+    rating is not compared with a baseline it is already part of (a deletion, which adds
+    no rating, gives none).
     """
+
+    def compared_with() -> gates.PainReferences:
+        if references is None:  # pragma: no cover - only a deletion gives none, and adds none
+            raise AssertionError("a change that adds a rating reads its references first")
+        return references
+
     if kind is RecordKind.MEASUREMENT:
         moved = before is not None and after is not None and before["taken_on"] != after["taken_on"]
         pains = _raised({} if moved else _measurement_pain(before), _measurement_pain(after))
@@ -519,7 +524,7 @@ def _safety_effects(
         pauses = []
         if pains:
             dated = [(day, pains)]
-            pauses = gates.pause_for_pain(session, person_row, dated, references=references)
+            pauses = gates.pause_for_pain(session, person_row, dated, references=compared_with())
         return _Effects(paused=_described(pauses))
     if kind is RecordKind.SESSION:
         pauses = []
@@ -534,7 +539,7 @@ def _safety_effects(
                     session,
                     person_row,
                     [(day, pains)],
-                    references=references,
+                    references=compared_with(),
                     rises_count=rises,
                 )
         events = _added((before or {}).get("adverse_events"), (after or {}).get("adverse_events"))
@@ -555,7 +560,7 @@ def _safety_effects(
             session,
             person_row,
             [(new_check_in.day, pains)],
-            references=references,
+            references=compared_with(),
         )
     if new_check_in is not None:
         events = _added(
