@@ -411,14 +411,7 @@ class Questionnaire:
 
     def _stored_choice(self, question: SafetyQuestion) -> int | None:
         """Which choice gives exactly the stored answers to the fields the question sets."""
-        if self.defaults is None:
-            return None
-        paths = {path for choice in question.choices for path in choice.sets}
-        stored = {path: self._stored(*path.split(".")) for path in paths}
-        given = {path: value for path, value in stored.items() if value is not MISSING}
-        return next(
-            (n for n, choice in enumerate(question.choices) if dict(choice.sets) == given), None
-        )
+        return None if self.defaults is None else question.choice_answered(self.defaults)
 
     def _ask_checklist(self, group: str) -> None:
         """Tick what applies: numbers, 'none', or 'not sure' (then only what is known applies)."""

@@ -6,7 +6,8 @@ person is shown a half-empty page.
 """
 
 import string
-from typing import Annotated, Literal, Self
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -269,6 +270,25 @@ class Question(_Entry):
     """When set, the faces offer these answers instead of yes / no / not sure."""
     asked_with: QuestionId | None = None
     """Asked as part of another question's choices, not on its own."""
+
+    def choice_answered(self, answers: Mapping[str, Any]) -> int | None:
+        """Which of :attr:`choices` (0, 1, ...) sets exactly what ``answers`` (an intake
+        document) holds for the fields the choices set; None when none does."""
+        paths = {path for choice in self.choices for path in choice.sets}
+        given = {path: value for path in paths if (value := answer_at(answers, path)) is not None}
+        return next(
+            (n for n, choice in enumerate(self.choices) if dict(choice.sets) == given), None
+        )
+
+
+def answer_at(answers: Mapping[str, Any] | None, path: str) -> Any:
+    """The answer at a dotted ``path`` of an intake document; None when not answered."""
+    found: Any = answers
+    for part in path.split("."):
+        if not isinstance(found, Mapping):
+            return None
+        found = found.get(part)
+    return found
 
 
 GATE_PLACEHOLDERS = frozenset({"measure", "value", "day", "rise", "reference", "weeks", "signs"})

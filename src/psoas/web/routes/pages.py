@@ -35,6 +35,7 @@ from psoas.content.models import (
     Technique,
     Threshold,
     Tool,
+    answer_at,
 )
 from psoas.content.names import listed_name, name_of
 from psoas.content.vocabulary import AdverseEventId, MetricId, RedFlagId
@@ -118,11 +119,7 @@ templates.env.globals["say"] = say
 
 def _answer(answers: dict[str, Any] | None, path: str) -> Any:
     """The stored answer at a dotted path of an intake document; None when not answered."""
-    found: Any = answers
-    for part in path.split("."):
-        if not isinstance(found, dict):
-            return None
-        found = found.get(part)
+    found = answer_at(answers, path)
     if isinstance(found, float) and found.is_integer():
         return int(found)  # 9 hours, not 9.0
     return found
@@ -130,12 +127,8 @@ def _answer(answers: dict[str, Any] | None, path: str) -> Any:
 
 def _chosen(answers: dict[str, Any] | None, question: Question) -> int | None:
     """Which answer of a set-answers question (1, 2, ...) gives exactly the stored fields."""
-    if answers is None:
-        return None
-    paths = {path for choice in question.choices for path in choice.sets}
-    given = {path: _answer(answers, path) for path in paths}
-    given = {path: value for path, value in given.items() if value is not None}
-    return next((n for n, c in enumerate(question.choices, 1) if dict(c.sets) == given), None)
+    chosen = None if answers is None else question.choice_answered(answers)
+    return None if chosen is None else chosen + 1
 
 
 templates.env.globals["answer"] = _answer
